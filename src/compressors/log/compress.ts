@@ -1,0 +1,450 @@
+import { MARKER_PATTERN, quoteTemplate, type LineRange } from "../../markers/index.ts"
+import { cleanLine } from "./clean.ts"
+import {
+  BLANK,
+  CONTINUATION_PATTERN,
+  DIAGNOSTIC,
+  ERROR_LEVEL,
+  ERROR_WORD,
+  EXCEPTION,
+  FRAME,
+  STATUS,
+  TEST_FAILURE,
+  WARNING,
+  classify,
+  indentation,
+} from "./classify.ts"
+import type { LogPolicy } from "./policy.ts"
+import { TemplateMiner, refreshGroups, signatureOf, templateOf, type Cluster, type SignatureEntry } from "./templates.ts"
+
+/**
+ * Why a line is kept, as a priority: under a token budget the lowest go first.
+ * Errors outlive everything; a group's first example goes before anything else.
+ */
+export const Keep = {
+  representative: 1,
+  context: 2,
+  rare: 3,
+  warning: 4,
+  headTail: 5,
+  status: 6,
+  block: 7,
+  errorWord: 8,
+  error: 9,
+} as const
+
+/** What a log compressor remembers from one segment of a stream to the next. */
+export interface LogStreamState {
+  readonly miner: TemplateMiner
+  /** Lines per group so far. */
+  readonly groupLines: Map<string, number>
+  /** Groups whose first line has gone by. */
+  readonly seenGroups: Set<string>
+  /** Error lines per signature so far: identical errors repeat verbatim only up to a cap. */
+  readonly errorLines: Map<string, number>
+  /** Error lines per group so far: only the first few bring their block and context. */
+  readonly anchors: Map<string, number>
+  nonBlankSeen: number
+  /** Blocks analysed so far; tags per-block counts on signatures. */
+  blocks: number
+}
+
+export const newLogState = (): LogStreamState => ({
+  miner: new TemplateMiner(),
+  groupLines: new Map(),
+  seenGroups: new Set(),
+  errorLines: new Map(),
+  anchors: new Map(),
+  nonBlankSeen: 0,
+  blocks: 0,
+})
+
+export interface LogRequest {
+  readonly text: string
+  readonly policy: LogPolicy
+  readonly maxTokens: number | undefined
+  readonly first: boolean
+  readonly last: boolean
+}
+
+export interface LogIO {
+  /** Renders a marker for omitted lines of this block (1-based range), or for the whole block. */
+  readonly marker: (summary: string, range?: LineRange) => string
+  readonly countTokens: (text: string) => number
+}
+
+const SEVERE = ERROR_LEVEL | EXCEPTION | TEST_FAILURE
+const DIGIT_RUN = /\d+/g
+// Signatures whose lines must be classified one by one: a number there counts errors or failures.
+const COUNTED_FAILURES = /<n>\s*(?:errors?|failures?|failed|failing|exceptions?)\b|\b(?:errors?|failures?|failed|exceptions?)\s*[:=]\s*<n>/i
+const COUNT_SENSITIVE = -2
+// Lines sampled to tell an event log from build output.
+const EVENT_SAMPLE = 400
+// Event logs open each line with a time or sequence number ("081109 203518", "2015-10-18 18:01:47",
+// "Jun 14 15:16:01", "[10.30 16:49:06]", "- 1117838570"); build output mostly does not.
+const EVENT_HEADER = /^(?:[-\[(]\s?)?(?:\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d)/
+
+// Gaps shorter than this get a bare count: naming a template would cost more than it tells.
+const DETAILED_GAP = 8
+// A gap whose lines are this short is cheaper to show than to mark.
+const GAP_WORTH_MARKING_CHARS = 80
+const MARKER_LINE = new RegExp(`^${MARKER_PATTERN.source}$`)
+
+/** Analysis of one block: cleaned lines, their flags and groups. */
+interface Analysis {
+  readonly clean: Array<string>
+  readonly flags: Int32Array
+  readonly entries: Array<SignatureEntry | undefined>
+  readonly trailingNewline: boolean
+  /** Most lines open with a timestamp or sequence number: a stream of discrete events. */
+  readonly eventLog: boolean
+  /** Signatures seen in this block, each with its block count and last line. */
+  readonly touched: ReadonlyArray<SignatureEntry>
+}
+
+/** Compresses one block of log text; returns the new text (the caller's gate decides if it is kept). */
+export const compressLog = (request: LogRequest, state: LogStreamState, io: LogIO): string => {
+  const analysis = analyse(request.text, state)
+  const priority = choose(analysis, request, state)
+  const candidates = new Renderer(analysis, io, request.policy)
+  const full = candidates.render(priority, 0, true)
+  if (request.maxTokens === undefined || io.countTokens(full) <= request.maxTokens) return full
+  return candidates.fit(priority, request.maxTokens)
+}
+
+const analyse = (text: string, state: LogStreamState): Analysis => {
+  const trailingNewline = text.endsWith("\n")
+  const raw = text.split("\n")
+  if (trailingNewline) raw.pop()
+  const n = raw.length
+  const clean = new Array<string>(n)
+  const flags = new Int32Array(n)
+  const entries = new Array<SignatureEntry | undefined>(n)
+  const block = ++state.blocks
+  const touched: Array<SignatureEntry> = []
+  const clusters: Array<Cluster> = []
+  let stamped = 0
+  let sampled = 0
+  for (let i = 0; i < n; i++) {
+    const line = cleanLine(raw[i]!)
+    clean[i] = line
+    if (isBlank(line)) {
+      flags[i] = BLANK
+      continue
+    }
+    // Markers from an earlier pass stay out of the templates: they are not log lines.
+    if (line.startsWith("[… ") && MARKER_LINE.test(line)) continue
+    const entry = state.miner.entryFor(signatureOf(line))
+    // Classified once per signature: its lines differ only in masked numbers and ids, except
+    // where a number is a count of failures ("Failures: 0" is not "Failures: 3").
+    if (entry.flags === -1) entry.flags = COUNTED_FAILURES.test(entry.signature) ? COUNT_SENSITIVE : classify(line)
+    flags[i] = entry.flags === COUNT_SENSITIVE ? classify(line) : entry.flags
+    entries[i] = entry
+    entry.count++
+    if (entry.block !== block) {
+      entry.block = block
+      entry.blockCount = 0
+      touched.push(entry)
+      if (entry.cluster.block !== block) {
+        entry.cluster.block = block
+        clusters.push(entry.cluster)
+      }
+    }
+    entry.blockCount++
+    entry.lastInBlock = i
+    if (sampled < EVENT_SAMPLE) {
+      sampled++
+      if (EVENT_HEADER.test(line)) stamped++
+    }
+  }
+  for (const cluster of clusters) refreshGroups(cluster)
+  for (const entry of touched) state.groupLines.set(entry.key, (state.groupLines.get(entry.key) ?? 0) + entry.blockCount)
+  return { clean, flags, entries, touched, trailingNewline, eventLog: sampled > 0 && stamped >= 0.7 * sampled }
+}
+
+const choose = (a: Analysis, request: LogRequest, state: LogStreamState): Uint8Array => {
+  const { policy } = request
+  const n = a.clean.length
+  const priority = new Uint8Array(n)
+  const keep = (i: number, p: number) => {
+    if (priority[i]! < p) priority[i] = p
+  }
+
+  // Head of the stream, tail of the stream.
+  let nonBlank = state.nonBlankSeen
+  for (let i = 0; i < n; i++) {
+    if (a.flags[i]! & BLANK) continue
+    if (nonBlank < policy.head) keep(i, Keep.headTail)
+    nonBlank++
+  }
+  state.nonBlankSeen = nonBlank
+  if (request.last) {
+    for (let i = n - 1, left = policy.tail; i >= 0 && left > 0; i--) {
+      if (a.flags[i]! & BLANK) continue
+      keep(i, Keep.headTail)
+      left--
+    }
+  }
+
+  // Last line of each group in this block.
+  const lastInBlock = new Map<string, number>()
+  for (const entry of a.touched) {
+    if ((lastInBlock.get(entry.key) ?? -1) < entry.lastInBlock) lastInBlock.set(entry.key, entry.lastInBlock)
+  }
+  const lastStatus = new Map<string, number>()
+  let severeLines = 0
+  let nonBlankLines = 0
+  for (let i = 0; i < n; i++) {
+    if (a.entries[i] === undefined) continue
+    nonBlankLines++
+    if (isSevere(a, i)) severeLines++
+  }
+  // When errors are most of the log they are its background, not its signal: each distinct error
+  // keeps its first and last lines (and all of them when it is rare), like any frequent line.
+  const flood = severeLines > 0.5 * nonBlankLines
+  const anchors: Array<number> = []
+  for (let i = 0; i < n; i++) {
+    const entry = a.entries[i]
+    if (entry === undefined) continue
+    const f = a.flags[i]!
+    const key = entry.key
+    const lines = state.groupLines.get(key) ?? 0
+    const first = !state.seenGroups.has(key)
+    if (first) state.seenGroups.add(key)
+    const severe = isSevere(a, i)
+    if (severe || f & ERROR_WORD) {
+      const nth = state.errorLines.get(entry.signature) ?? 0
+      state.errorLines.set(entry.signature, nth + 1)
+      const kept = !severe
+        ? lines <= policy.errorWordRare || first || lastInBlock.get(key) === i
+        : flood
+          ? nth === 0 || entry.lastInBlock === i || entry.count <= policy.errorWordRare
+          : nth < policy.errorRepeats || lastInBlock.get(key) === i
+      if (kept) {
+        keep(i, severe ? Keep.error : Keep.errorWord)
+        const anchored = state.anchors.get(key) ?? 0
+        state.anchors.set(key, anchored + 1)
+        if (anchored < policy.blockRepeats) anchors.push(i)
+      }
+    } else if (f & (WARNING | DIAGNOSTIC)) {
+      if (lines <= policy.warningRare || first) keep(i, Keep.warning)
+    }
+    // Each distinct summary counts (one per test class, module, package): keep the last of each.
+    if (f & STATUS) lastStatus.set(a.clean[i]!.replace(DIGIT_RUN, "0"), i)
+    if (lines <= policy.rare) keep(i, Keep.rare)
+    if (first && policy.representatives) keep(i, Keep.representative)
+  }
+  for (const i of lastStatus.values()) keep(i, Keep.status)
+
+  if (!a.eventLog) capRareRuns(a, priority, policy)
+
+  for (const anchor of anchors) {
+    const end = keepBlock(a, anchor, policy, keep)
+    for (let k = Math.max(0, anchor - policy.context); k < anchor; k++) keep(k, Keep.context)
+    for (let k = end + 1; k <= Math.min(n - 1, end + policy.context); k++) keep(k, Keep.context)
+  }
+  return priority
+}
+
+/**
+ * In an event log every distinct event may matter. In build output, a long stretch of lines that
+ * are each unique (setup chatter, a list of passed tests, a config dump) is not a string of
+ * anomalies: keep its first and last lines and let the marker count the rest.
+ */
+const capRareRuns = (a: Analysis, priority: Uint8Array, policy: LogPolicy) => {
+  const n = a.clean.length
+  let i = 0
+  while (i < n) {
+    if (priority[i] !== Keep.rare) {
+      i++
+      continue
+    }
+    const run: Array<number> = []
+    let j = i
+    while (j < n && (priority[j] === Keep.rare || a.flags[j]! & BLANK)) {
+      if (priority[j] === Keep.rare) run.push(j)
+      j++
+    }
+    if (run.length > policy.rareRun) {
+      const head = Math.ceil(policy.rareRun / 2)
+      for (const k of run.slice(head, run.length - (policy.rareRun - head))) priority[k] = 0
+    }
+    i = j
+  }
+}
+
+const isBlank = (line: string): boolean => {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i)
+    if (c !== 32 && c !== 9) return false
+  }
+  return true
+}
+
+const isSevere = (a: Analysis, i: number): boolean => {
+  const f = a.flags[i]!
+  return (f & SEVERE) !== 0 || ((f & DIAGNOSTIC) !== 0 && /error/i.test(a.clean[i]!))
+}
+
+/**
+ * Keeps the lines that belong to the error line at `anchor`: deeper-indented detail, stack
+ * frames, "Caused by" chains, compiler snippets and, in build output, the rest of its paragraph
+ * (an assertion diff, a failure message). Returns the index of the block's last line.
+ */
+const keepBlock = (a: Analysis, anchor: number, policy: LogPolicy, keep: (i: number, p: number) => void): number => {
+  const max = policy.blockLines
+  // In an event log the next line is the next event; in build output it may be the error's detail.
+  let paragraph = a.eventLog ? 0 : policy.paragraphLines
+  const base = indentation(a.clean[anchor]!)
+  const continues = (j: number): boolean => {
+    const line = a.clean[j]!
+    return (
+      indentation(line) > base ||
+      (a.flags[j]! & FRAME) !== 0 ||
+      CONTINUATION_PATTERN.test(line) ||
+      line.startsWith("Caused by:") ||
+      line.startsWith("Suppressed:")
+    )
+  }
+  let end = anchor
+  let taken = 0
+  for (let j = anchor + 1; j < a.clean.length && taken < max; j++) {
+    if (a.flags[j]! & BLANK) {
+      paragraph = 0
+      let k = j + 1
+      while (k < a.clean.length && a.flags[k]! & BLANK) k++
+      if (k >= a.clean.length || !continues(k)) break
+      j = k
+    } else if (!continues(j)) {
+      if (paragraph === 0) break
+      paragraph--
+    }
+    keep(j, Keep.block)
+    end = j
+    taken++
+  }
+  return end
+}
+
+/** Turns priorities into text: kept lines verbatim (cleaned), gaps as markers. */
+class Renderer {
+  constructor(
+    private readonly a: Analysis,
+    private readonly io: LogIO,
+    private readonly policy: LogPolicy,
+  ) {}
+
+  /** Text keeping every line whose priority is at least `threshold` (and > 0). */
+  render(priority: Uint8Array, threshold: number, census: boolean, keepOnly?: Uint8Array): string {
+    const { clean, flags } = this.a
+    const n = clean.length
+    const kept = (i: number) => (keepOnly !== undefined ? keepOnly[i] === 1 : priority[i]! > 0 && priority[i]! >= threshold)
+    const out: Array<string> = []
+    let omitted = 0
+    let gaps = 0
+    const omittedByGroup = new Map<string, { count: number; entry: SignatureEntry }>()
+    let i = 0
+    while (i < n) {
+      if (kept(i)) {
+        out.push(clean[i]!)
+        i++
+        continue
+      }
+      let j = i
+      let chars = 0
+      let nonBlank = 0
+      while (j < n && !kept(j)) {
+        if (!(flags[j]! & BLANK)) {
+          chars += clean[j]!.length
+          nonBlank++
+        }
+        j++
+      }
+      if (nonBlank === 0) {
+        // Blank lines between kept lines keep the shape; leading/trailing ones are dropped.
+        if (i > 0 && j < n) out.push("")
+      } else if (chars <= GAP_WORTH_MARKING_CHARS) {
+        for (let k = i; k < j; k++) out.push(clean[k]!)
+      } else {
+        out.push(this.io.marker(this.gapSummary(i, j), { from: i + 1, to: j }))
+        omitted += j - i
+        gaps++
+        for (let k = i; k < j; k++) {
+          const entry = this.a.entries[k]
+          if (entry === undefined) continue
+          const slot = omittedByGroup.get(entry.key)
+          if (slot === undefined) omittedByGroup.set(entry.key, { count: 1, entry })
+          else slot.count++
+        }
+      }
+      i = j
+    }
+    if (census && gaps >= 3) out.push(this.io.marker(this.censusSummary(omitted, n, omittedByGroup)))
+    const text = out.join("\n")
+    return this.a.trailingNewline ? `${text}\n` : text
+  }
+
+  /** Drops the least important kept lines until the text fits `maxTokens`. */
+  fit(priority: Uint8Array, maxTokens: number): string {
+    const order: Array<number> = []
+    for (let i = 0; i < priority.length; i++) if (priority[i]! > 0) order.push(i)
+    // Most important first; among equals, earlier lines first (so later repeats go first).
+    order.sort((x, y) => priority[y]! - priority[x]! || x - y)
+    const mask = new Uint8Array(priority.length)
+    const withTop = (k: number): string => {
+      mask.fill(0)
+      for (let r = 0; r < k; r++) mask[order[r]!] = 1
+      return this.render(priority, 0, false, mask)
+    }
+    let lo = 0
+    let hi = order.length
+    let best = withTop(0)
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2)
+      const text = withTop(mid)
+      if (this.io.countTokens(text) <= maxTokens) {
+        lo = mid
+        best = text
+      } else {
+        hi = mid - 1
+      }
+    }
+    return best
+  }
+
+  private gapSummary(from: number, to: number): string {
+    const lines = to - from
+    const unit = lines === 1 ? "line" : "lines"
+    if (!this.policy.detailedMarkers || lines < DETAILED_GAP) return `${lines} ${unit} omitted`
+    const counts = new Map<string, { count: number; entry: SignatureEntry }>()
+    let nonBlank = 0
+    for (let k = from; k < to; k++) {
+      const entry = this.a.entries[k]
+      if (entry === undefined) continue
+      nonBlank++
+      const slot = counts.get(entry.key)
+      if (slot === undefined) counts.set(entry.key, { count: 1, entry })
+      else slot.count++
+    }
+    const top = [...counts.values()].sort((x, y) => y.count - x.count)[0]
+    if (top === undefined) return `${lines} ${unit} omitted`
+    // Name the template only when it says something about the gap: most of it, or a good part.
+    if (top.count < 3 || top.count < 0.3 * nonBlank) return `${lines} ${unit} omitted`
+    const quoted = quoteTemplate(templateOf(top.entry), 48)
+    if (top.count === nonBlank) return `${lines} ${unit} like ${quoted} omitted`
+    return `${lines} ${unit} omitted, ${top.count} like ${quoted}`
+  }
+
+  private censusSummary(omitted: number, total: number, groups: Map<string, { count: number; entry: SignatureEntry }>): string {
+    const top = [...groups.values()].sort((x, y) => y.count - x.count).slice(0, this.policy.detailedMarkers ? 5 : 3)
+    const repeated = top.filter((g) => g.count > 1).map((g) => `${g.count}× ${quoteTemplate(templateOf(g.entry), 50)}`)
+    const head = `${omitted} of ${total} lines omitted in all`
+    return repeated.length === 0 ? head : `${head}; most repeated: ${repeated.join(", ")}`
+  }
+}
+export const __analyse = analyse
+export const __choose = choose
+export const __render = (a: Analysis, p: Uint8Array, marker: (s: string) => string) =>
+  new Renderer(a, { marker, countTokens: () => 0 }, LOG_POLICIES_FOR_DEBUG).render(p, 0, true)
+import { LOG_POLICIES as LOG_POLICIES_DEBUG } from "./policy.ts"
+const LOG_POLICIES_FOR_DEBUG = LOG_POLICIES_DEBUG.balanced

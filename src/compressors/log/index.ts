@@ -1,0 +1,37 @@
+import { Unchanged, defineStage, withText } from "../../sdk/index.ts"
+import { compressLog, newLogState } from "./compress.ts"
+import { LOG_POLICIES } from "./policy.ts"
+
+/**
+ * Build, CI, test-runner and system logs: keeps errors with their blocks and context, failing
+ * tests, status lines, rare templates, head and tail; folds the rest into markers that name the
+ * templates they hide. Every omitted line is redeemable from the block's stored original.
+ */
+export const logCompressor = defineStage({
+  name: "log",
+  description: "template-aware log compression (errors, traces, rare lines and summaries kept)",
+  kinds: ["log", "stacktrace"],
+  timeoutMs: 30_000,
+  run: (block, ctx) => {
+    const state = ctx.state(newLogState)
+    let hash: string | undefined
+    const text = compressLog(
+      {
+        text: block.text,
+        policy: LOG_POLICIES[ctx.strategy],
+        maxTokens: ctx.maxTokens,
+        first: ctx.segment.index === 0,
+        last: ctx.segment.last,
+      },
+      state,
+      {
+        marker: (summary, range) => {
+          hash ??= ctx.retain(block.text)
+          return ctx.marker({ summary, hash, ...(range === undefined ? {} : { range }) })
+        },
+        countTokens: ctx.countTokens,
+      },
+    )
+    return text === block.text ? Unchanged : withText(block, text)
+  },
+})

@@ -1,0 +1,16 @@
+/**
+ * The headroom plugin SDK: the types every built-in compressor and every user plugin is written
+ * against. See README.md in this folder for a walk-through and an example stage.
+ */
+export { CONTENT_KINDS, isContentKind, makeBlock, withText } from "./block.ts"
+export type { Block, ContentKind, Origin } from "./block.ts"
+export {
+  DEFAULT_STAGE_TIMEOUT_MS,
+  STRATEGIES,
+  StageError,
+  Unchanged,
+  defineStage,
+} from "./stage.ts"
+export type { Stage, StageContext, StageResult, StageReturn, StageSpec, Strategy } from "./stage.ts"
+export { formatMarker, parseMarkers, quoteTemplate, MARKER_PATTERN } from "../markers/index.ts"
+export type { Marker, LineRange } from "../markers/index.ts"

@@ -1,0 +1,129 @@
+import { Database } from "bun:sqlite"
+import { chmodSync, mkdirSync } from "node:fs"
+import { dirname } from "node:path"
+import { Effect, Layer } from "effect"
+import { encodeLossless } from "../io/utf8.ts"
+import { OriginalsStore, StoreError, type Original, type StoredOriginal } from "./index.ts"
+
+export interface SqliteStoreOptions {
+  readonly path: string
+  /** Originals unused for this long are deleted. */
+  readonly ttlMs: number
+  /** Upper bound on stored (compressed) bytes; least recently used originals go first. */
+  readonly maxBytes: number
+}
+
+// Originals below this size are stored as-is: zstd's frame overhead would not pay off.
+const COMPRESS_ABOVE = 512
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS originals (
+  hash        TEXT PRIMARY KEY,
+  kind        TEXT,
+  codec       TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  stored_size INTEGER NOT NULL,
+  data        BLOB NOT NULL,
+  created_at  INTEGER NOT NULL,
+  accessed_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS originals_accessed_at ON originals (accessed_at);
+`
+
+/**
+ * The embedded store: one SQLite file (WAL, so a proxy and CLI runs can share it), opened on first
+ * use, created owner-only because originals may hold anything a tool printed.
+ */
+export const makeSqliteStore = (options: SqliteStoreOptions) => {
+  let db: Database | undefined
+  const open = (): Database => {
+    if (db !== undefined) return db
+    mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 })
+    const opened = new Database(options.path, { create: true })
+    try {
+      chmodSync(options.path, 0o600)
+    } catch {
+      // not fatal: a filesystem without permissions
+    }
+    opened.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+    opened.exec(SCHEMA)
+    opened.query("DELETE FROM originals WHERE accessed_at < ?").run(Date.now() - options.ttlMs)
+    db = opened
+    return opened
+  }
+
+  const attempt = <A>(what: string, f: () => A) =>
+    Effect.try({
+      try: f,
+      catch: (cause) =>
+        new StoreError({ message: `originals store at ${options.path}: ${what} failed: ${String((cause as Error)?.message ?? cause)}`, cause }),
+    })
+
+  const put = (originals: ReadonlyArray<Original>) =>
+    originals.length === 0
+      ? Effect.void
+      : attempt("write", () => {
+          const d = open()
+          const now = Date.now()
+          const upsert = d.query(
+            `INSERT INTO originals (hash, kind, codec, size, stored_size, data, created_at, accessed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+             ON CONFLICT (hash) DO UPDATE SET accessed_at = excluded.accessed_at`,
+          )
+          d.transaction(() => {
+            for (const o of originals) {
+              const bytes = encodeLossless(o.text)
+              const packed = bytes.length > COMPRESS_ABOVE ? Bun.zstdCompressSync(bytes, { level: 3 }) : bytes
+              const codec = packed === bytes ? "raw" : "zstd"
+              upsert.run(o.hash, o.kind ?? null, codec, bytes.length, packed.length, packed, now)
+            }
+          })()
+          enforceCap(d, options.maxBytes)
+        })
+
+  const get = (hashOrPrefix: string) =>
+    attempt("read", () => {
+      const d = open()
+      const rows = d
+        .query<{ hash: string; kind: string | null; codec: string; data: Uint8Array; created_at: number }, [string]>(
+          "SELECT hash, kind, codec, data, created_at FROM originals WHERE hash GLOB ?1 || '*' LIMIT 2",
+        )
+        .all(hashOrPrefix.toLowerCase())
+      if (rows.length !== 1) {
+        if (rows.length > 1) throw new Error(`prefix ${hashOrPrefix} is ambiguous; give more digits`)
+        return undefined
+      }
+      const row = rows[0]!
+      d.query("UPDATE originals SET accessed_at = ? WHERE hash = ?").run(Date.now(), row.hash)
+      const data = new Uint8Array(row.data)
+      const stored: StoredOriginal = {
+        hash: row.hash,
+        kind: row.kind,
+        createdAt: row.created_at,
+        bytes: row.codec === "zstd" ? new Uint8Array(Bun.zstdDecompressSync(data)) : data,
+      }
+      return stored
+    })
+
+  return { enabled: true, put, get } as const
+}
+
+const enforceCap = (d: Database, maxBytes: number) => {
+  const total = d.query<{ total: number | null }, []>("SELECT SUM(stored_size) AS total FROM originals").get()?.total ?? 0
+  if (total <= maxBytes) return
+  let excess = total - maxBytes
+  const victims = d
+    .query<{ hash: string; stored_size: number }, []>("SELECT hash, stored_size FROM originals ORDER BY accessed_at, hash")
+    .all()
+  const del = d.query("DELETE FROM originals WHERE hash = ?")
+  d.transaction(() => {
+    for (const v of victims) {
+      if (excess <= 0) break
+      del.run(v.hash)
+      excess -= v.stored_size
+    }
+  })()
+}
+
+export const SqliteStoreLayer = (options: SqliteStoreOptions) =>
+  Layer.sync(OriginalsStore, () => makeSqliteStore(options))

@@ -1,0 +1,48 @@
+/** Runs the real pipeline in-process with a throwaway originals store, for tests. */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Layer } from "effect"
+import { parseMarkers } from "../../src/markers/index.ts"
+import { compressText, type CompressRequest } from "../../src/pipeline/stream.ts"
+import { OriginalsStore } from "../../src/store/index.ts"
+import { SqliteStoreLayer } from "../../src/store/sqlite.ts"
+import { TokenizerLayer, makeTokenizer } from "../../src/tokens/index.ts"
+import { decodeLossless } from "../../src/io/utf8.ts"
+import { sliceLines } from "../../src/cli/commands/retrieve/lines.ts"
+
+export const tokenizer = makeTokenizer("o200k_base")
+
+export const withStore = () => {
+  const home = mkdtempSync(join(tmpdir(), "headroom-test-"))
+  const layer = Layer.merge(TokenizerLayer("o200k_base"), SqliteStoreLayer({ path: join(home, "headroom.db"), ttlMs: 3_600_000, maxBytes: 2 ** 32 }))
+  return {
+    home,
+    compress: (text: string, request: Partial<CompressRequest> = {}) =>
+      Effect.runPromise(compressText(text, { strategy: "balanced", counts: "exact", ...request }).pipe(Effect.provide(layer))),
+    /** The original text behind a marker reference, exactly as `headroom retrieve` prints it. */
+    retrieve: (hash: string, range?: { from: number; to: number }) =>
+      Effect.runPromise(
+        Effect.gen(function* () {
+          const store = yield* OriginalsStore
+          const found = yield* store.get(hash)
+          if (found === undefined) return undefined
+          const bytes = range === undefined ? found.bytes : sliceLines(found.bytes, range.from, range.to)
+          return bytes === undefined ? undefined : decodeLossless(bytes)
+        }).pipe(Effect.provide(layer)),
+      ),
+    cleanup: () => rmSync(home, { recursive: true, force: true }),
+  }
+}
+
+/** Every marker in `output` must redeem to text; returns what each one stands for. */
+export const redeemAll = async (store: ReturnType<typeof withStore>, output: string) => {
+  const redeemed: Array<string> = []
+  for (const marker of parseMarkers(output)) {
+    if (marker.hash === undefined) throw new Error(`marker without hash: ${marker.summary}`)
+    const text = await store.retrieve(marker.hash, marker.range)
+    if (text === undefined) throw new Error(`marker not redeemable: ${marker.summary}`)
+    redeemed.push(text)
+  }
+  return redeemed
+}
