@@ -11,7 +11,8 @@ const outfile = join(root, "dist/headroom")
 rmSync(outfile, { force: true })
 const started = performance.now()
 const build = Bun.spawnSync(
-  [process.execPath, "build", "src/cli/main.ts", "--compile", "--bytecode", "--format=esm", "--minify", "--outfile", outfile],
+  // The worker's entry point is built in too: long streams prepare their next segment on it.
+  [process.execPath, "build", "src/cli/main.ts", "src/pipeline/prepare-worker.ts", "--compile", "--bytecode", "--format=esm", "--minify", "--outfile", outfile],
   { cwd: root, stdout: "pipe", stderr: "pipe" },
 )
 if (build.exitCode !== 0) {

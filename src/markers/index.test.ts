@@ -147,3 +147,17 @@ describe("quoteTemplate", () => {
     expect(quoteTemplate("y".repeat(60))).toBe(`"${"y".repeat(60)}"`)
   })
 })
+
+describe("quoting and parsing edge cases", () => {
+  test("quoteTemplate never cuts an emoji in half", () => {
+    const quoted = quoteTemplate(`${"a".repeat(58)}😀bbb`)
+    expect(quoted.isWellFormed()).toBe(true)
+    expect(quoted.endsWith('…"')).toBe(true)
+  })
+
+  test("a marker without hash may quote text with brackets", () => {
+    const line = formatMarker({ summary: `3 lines like ${quoteTemplate("[INFO] x] y")} omitted` })
+    expect(parseMarkers(`before\n${line}\nafter`)).toEqual([{ summary: `3 lines like "[INFO] x] y" omitted` }])
+  })
+})
+

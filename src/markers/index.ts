@@ -30,10 +30,11 @@ export interface Marker {
 
 /**
  * Matches one marker; groups: summary (or bare, for a marker without hash), hash, from, to.
- * The first branch lets a summary quote text containing "]"; the second (no hash) cannot.
+ * Summaries may quote text with "]" in it: a marker ends at its hash, or (without one) at the
+ * end of its line, since markers always stand on lines of their own.
  */
 export const MARKER_PATTERN =
-  /\[… (?:(?<summary>[^\n]*?) · [a-z ]+ (?<hash>[0-9a-f]{12,64})(?::(?<from>\d+)-(?<to>\d+))?|(?<bare>[^\n\]]*))\]/g
+  /\[… (?:(?<summary>[^\n]*?) · [a-z ]+ (?<hash>[0-9a-f]{12,64})(?::(?<from>\d+)-(?<to>\d+))?\]|(?<bare>[^\n]*?)\](?=\r?\n|$))/g
 
 /** Matches a retrieval reference as a user types it: `3f9a1c2b7d4e` or `3f9a1c2b7d4e:120-156`. */
 export const REFERENCE_PATTERN = /^(?<hash>[0-9a-f]{12,64})(?::(?<from>\d+)-(?<to>\d+))?$/
@@ -71,9 +72,13 @@ export const parseReference = (text: string): Reference | undefined => {
   return range.from >= 1 && range.to >= range.from ? { hash: g.hash!, range } : undefined
 }
 
-/** Quotes a template for a summary: one line, at most `max` characters, no brackets that could end the marker early. */
+/** Quotes a template for a summary: one line, at most `max` characters. */
 export const quoteTemplate = (template: string, max = 60): string => {
   let t = template.replace(/\s+/g, " ").trim()
-  if (t.length > max) t = `${t.slice(0, max - 1).trimEnd()}…`
+  if (t.length > max) {
+    // Cut by code point, never inside a surrogate pair.
+    const points = Array.from(t)
+    if (points.length > max) t = `${points.slice(0, max - 1).join("").trimEnd()}…`
+  }
   return `"${t.replaceAll('"', "'")}"`
 }

@@ -78,6 +78,10 @@ export const compressBlock = Effect.fn("Pipeline.compressBlock")(function* (
   settings: RunSettings,
   session: Session = new Session(),
   segment: SegmentPosition = LONE_SEGMENT,
+  /** Results of stages' `prepare` on `block.text`, by stage name, when computed ahead. */
+  prepared?: Readonly<Record<string, unknown>>,
+  /** The bytes `block.text` was decoded from, to hash and store without encoding it again. */
+  source?: Uint8Array,
 ) {
   const tokenizer = yield* Tokenizer
   const store = yield* OriginalsStore
@@ -97,14 +101,17 @@ export const compressBlock = Effect.fn("Pipeline.compressBlock")(function* (
       maxTokens: settings.maxTokens,
       countTokens: tokenizer.count,
       retain: (text) => {
-        const hash = contentHash(text)
-        stageRetained.set(hash, { hash, text, kind: current.kind })
+        const bytes = text === block.text ? source : undefined
+        const hash = contentHash(text, bytes)
+        stageRetained.set(hash, { hash, text, kind: current.kind, ...(bytes === undefined ? {} : { bytes }) })
         return hash
       },
       marker: (marker) =>
         formatMarker(store.enabled ? marker : { summary: marker.summary }, settings.markerVerb),
       state: (init) => session.state(stage.name, init),
       segment,
+      // Prepared data describes the original text; once a stage has changed it, it is stale.
+      prepared: current === block ? prepared?.[stage.name] : undefined,
     }
     const started = performance.now()
     const exit = yield* stage.run(current, ctx).pipe(

@@ -119,7 +119,18 @@ describe("Segmenter", () => {
     expect(joined(segments)).toBe(hex(input))
     const strict = new TextDecoder("utf-8", { fatal: true })
     for (const s of segments) expect(() => strict.decode(s.bytes)).not.toThrow()
-    // After the long line, cuts are back on newlines.
-    expect(segments.slice(1, -1).every((s) => s.bytes[s.bytes.length - 1] === 0x0a)).toBe(true)
+    // The long line is cut in pieces of at most 4×target; once it ends, cuts are back on newlines.
+    const endsLine = (s: { bytes: Uint8Array }) => s.bytes[s.bytes.length - 1] === 0x0a
+    const first = segments.findIndex(endsLine)
+    expect(segments.slice(0, first).every((s) => s.bytes.length <= 4 * TARGET)).toBe(true)
+    expect(segments.slice(first, -1).every(endsLine)).toBe(true)
+  })
+
+  test("where a long line is cut does not depend on how the input was chunked", () => {
+    for (const text of ["x".repeat(1000) + "\nshort\n", "€".repeat(400), "a".repeat(300) + "\n" + "b".repeat(700)]) {
+      const input = utf8(text)
+      const reference = segment(input, TARGET).map((s) => hex(s.bytes))
+      for (const size of [1, 7, 4096]) expect(segment(input, TARGET, size).map((s) => hex(s.bytes))).toEqual(reference)
+    }
   })
 })

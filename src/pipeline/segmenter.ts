@@ -7,7 +7,7 @@ export interface Segment {
   readonly last: boolean
 }
 
-export const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024
+export const DEFAULT_SEGMENT_BYTES = 2 * 1024 * 1024
 
 /**
  * Cuts a byte stream into segments of about `target` bytes, each ending just after a newline.
@@ -66,11 +66,17 @@ export class Segmenter {
 
 const NEWLINE = 0x0a
 
+/**
+ * Where the segment at the start of `bytes` ends: after the first newline at or past `target`
+ * bytes, or, with none before `4 × target`, at the last UTF-8 character boundary before that.
+ * Undefined while more bytes are needed to know. Only the bytes decide, never the chunking.
+ */
 const cutPoint = (bytes: Uint8Array, target: number): number | undefined => {
+  const limit = target * 4
   const nl = bytes.indexOf(NEWLINE, target - 1)
-  if (nl !== -1) return nl + 1
-  if (bytes.length < target * 4) return undefined
-  let cut = target * 4
+  if (nl !== -1 && nl < limit) return nl + 1
+  if (bytes.length <= limit) return undefined
+  let cut = limit
   while (cut > 0 && (bytes[cut]! & 0xc0) === 0x80) cut--
   return cut
 }

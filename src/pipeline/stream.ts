@@ -1,4 +1,4 @@
-import { Data, Effect, Stream } from "effect"
+import { Data, Deferred, Effect, Stream } from "effect"
 import { detect, looksBinary, type Detection } from "../detect/index.ts"
 import { decodeLossless, encodeLossless } from "../io/utf8.ts"
 import type { Marker } from "../markers/index.ts"
@@ -9,12 +9,15 @@ import {
   LONE_SEGMENT,
   Session,
   compressBlock,
+  routes,
   type BlockResult,
   type RunSettings,
   type StageStat,
   type TokenReport,
 } from "./block.ts"
 import { BUILT_IN_STAGES } from "./registry.ts"
+import { Preparer } from "./preparer.ts"
+import { PREPARERS } from "./preparers.ts"
 import { DEFAULT_SEGMENT_BYTES, Segmenter, type Segment } from "./segmenter.ts"
 
 /** Input that is binary (NUL bytes, control characters, a known binary format). */
@@ -38,6 +41,8 @@ export interface CompressRequest {
   readonly segmentBytes?: number
   /** Token counts in the summary (default: whatever the never-worse gate computed anyway). */
   readonly counts?: TokenReport
+  /** Use a worker thread for long streams (default true); the output is the same either way. */
+  readonly workers?: boolean
 }
 
 export interface CompressSummary {
@@ -52,6 +57,8 @@ export interface CompressSummary {
   readonly stages: ReadonlyArray<StageStat>
   readonly errors: ReadonlyArray<string>
   readonly segments: number
+  /** Segments whose line analysis was done ahead on the worker thread. */
+  readonly preparedAhead: number
   readonly bytesIn: number
   readonly bytesOut: number
   readonly ms: number
@@ -79,27 +86,47 @@ export const compressStream = <E, W>(
     const session = new Session()
     const totals = new Totals()
     let detection: Detection | undefined
+    const detected = yield* Deferred.make<Detection>()
+    let toPrepare: ReadonlyArray<string> = []
+    const preparer = request.workers === false ? undefined : new Preparer()
     const held: Array<string> = []
     const budgeted = request.maxTokens !== undefined
 
-    const compressSegment = (segment: Segment) =>
+    // Segment 0 is checked and detected here; later segments are handed to the preparer, which
+    // works on segment n+1 on its own thread while segment n is being compressed.
+    const prepareAhead = (segment: Segment) =>
       Effect.gen(function* () {
-        if (segment.index === 0 && request.force !== true && looksBinary(segment.bytes.subarray(0, 8192))) {
-          return yield* new BinaryInput({ source: request.path ?? "standard input" })
+        if (segment.index === 0) {
+          if (request.force !== true && looksBinary(segment.bytes.subarray(0, 8192))) {
+            return yield* new BinaryInput({ source: request.path ?? "standard input" })
+          }
+          const text = decodeLossless(segment.bytes)
+          detection = request.kind !== undefined ? { kind: request.kind, confidence: 1 } : detect(text, pathHint(request.path))
+          const probe = makeBlock("", { kind: detection.kind })
+          toPrepare = settings.stages
+            .filter((s) => BUILT_IN_STAGES.includes(s) && PREPARERS[s.name] !== undefined && routes(s, probe))
+            .map((s) => s.name)
+          yield* Deferred.succeed(detected, detection)
+          return { segment, text, prepared: undefined }
         }
-        const text = decodeLossless(segment.bytes)
-        detection ??= request.kind !== undefined ? { kind: request.kind, confidence: 1 } : detect(text, pathHint(request.path))
-        const block = makeBlock(text, {
-          kind: detection.kind,
-          confidence: detection.confidence,
+        yield* Deferred.await(detected)
+        const prepared = preparer === undefined ? undefined : yield* preparer.prepare(segment.bytes, toPrepare)
+        return { segment, text: undefined, prepared }
+      })
+
+    const compressSegment = ({ segment, text, prepared }: { segment: Segment; text: string | undefined; prepared: Record<string, unknown> | undefined }) =>
+      Effect.gen(function* () {
+        const d = detection!
+        const block = makeBlock(text ?? decodeLossless(segment.bytes), {
+          kind: d.kind,
+          confidence: d.confidence,
           origin: request.path === undefined ? {} : { path: request.path },
-          ...(detection.language === undefined ? {} : { language: detection.language }),
+          ...(d.language === undefined ? {} : { language: d.language }),
         })
-        const result = yield* compressBlock(block, settings, session, segment)
+        const result = yield* compressBlock(block, settings, session, segment, prepared, segment.bytes)
         totals.add(result, segment.bytes.length)
-        // Each segment leaves megabytes of short-lived strings behind; left to its own pace the
-        // collector lets a long stream grow far past what is alive. Collect when memory is high.
-        if (!segment.last && segment.index % GC_EVERY === GC_EVERY - 1) { const t = performance.now(); Bun.gc(true); if (process.env.GCLOG) console.error("gc", (performance.now() - t).toFixed(1), Math.round(process.memoryUsage.rss() / 1e6), Math.round(process.memoryUsage().heapUsed / 1e6)) }
+        if (prepared !== undefined) totals.preparedAhead++
+        if (!segment.last && segment.index % COLLECT_EVERY === COLLECT_EVERY - 1) Bun.gc(true)
         return result.output.text
       })
 
@@ -109,6 +136,7 @@ export const compressStream = <E, W>(
         (segmenter, chunk: Uint8Array) => [segmenter, segmenter.push(chunk)] as const,
         { onHalt: (segmenter) => segmenter.end() },
       ),
+      Stream.mapEffect(prepareAhead, { concurrency: 2 }),
       Stream.mapEffect(compressSegment),
       Stream.runForEach((text) => {
         if (budgeted) {
@@ -119,6 +147,7 @@ export const compressStream = <E, W>(
         totals.bytesOut += bytes.length
         return write(bytes)
       }),
+      Effect.ensuring(Effect.sync(() => preparer?.close())),
     )
 
     if (budgeted && held.length > 0) {
@@ -153,7 +182,9 @@ export const compressText = (text: string, request: CompressRequest) =>
 const pathHint = (path: string | undefined) => (path === undefined || path === "-" ? undefined : { path })
 
 const MAX_LISTED_MARKERS = 10_000
-const GC_EVERY = Number(process.env.GC_EVERY ?? 4)
+// Full collections every few segments keep a gigabyte stream under ~250 MB of memory; left to
+// its own pace, the collector lets the heap grow several times past what is alive.
+const COLLECT_EVERY = 2
 
 /** Adds up per-segment results into one summary. */
 class Totals {
@@ -168,6 +199,7 @@ class Totals {
   private segments = 0
   private bytesIn = 0
   bytesOut = 0
+  preparedAhead = 0
 
   add(result: BlockResult, bytes: number) {
     this.segments++
@@ -221,6 +253,7 @@ class Totals {
       stages,
       errors: this.errors,
       segments: this.segments,
+      preparedAhead: this.preparedAhead,
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
       ms,

@@ -39,6 +39,12 @@ export interface StageContext {
   readonly state: <T>(init: () => T) => T
   /** Position of this block in its stream; `{ index: 0, last: true }` for a lone block. */
   readonly segment: { readonly index: number; readonly last: boolean }
+  /**
+   * Work on this block's text that the pipeline did ahead of time on a worker thread, while the
+   * previous block of a long stream was compressed (built-in stages only, see
+   * src/pipeline/preparers.ts); undefined otherwise, and the stage does that work itself.
+   */
+  readonly prepared: unknown
 }
 
 /** A failure inside a stage. The pipeline logs it, counts it, and keeps the block as it was. */

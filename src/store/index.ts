@@ -5,6 +5,8 @@ import { encodeLossless } from "../io/utf8.ts"
 export interface Original {
   readonly hash: string
   readonly text: string
+  /** The exact bytes `text` stands for, when the caller has them (saves encoding again). */
+  readonly bytes?: Uint8Array
   /** Detected kind of the block it came from, for listings. */
   readonly kind?: string
 }
@@ -44,6 +46,6 @@ export const DisabledStore = Layer.succeed(OriginalsStore, {
   get: () => Effect.succeed(undefined),
 })
 
-/** SHA-256 (hex) of the exact bytes `text` stands for. */
-export const contentHash = (text: string): string =>
-  new Bun.CryptoHasher("sha256").update(encodeLossless(text)).digest("hex")
+/** SHA-256 (hex) of the exact bytes `text` stands for (pass them if you have them). */
+export const contentHash = (text: string, bytes?: Uint8Array): string =>
+  new Bun.CryptoHasher("sha256").update(bytes ?? encodeLossless(text)).digest("hex")

@@ -202,3 +202,13 @@ describe("DisabledStore", () => {
     expect(result.found).toBeUndefined()
   })
 })
+
+describe("lookups that are not hashes", () => {
+  test("find nothing, even where SQLite GLOB would match everything", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "headroom-glob-"))
+    const store = makeSqliteStore({ path: join(dir, "h.db"), ttlMs: 3_600_000, maxBytes: 1 << 30 })
+    await Effect.runPromise(store.put([{ hash: "ab".repeat(32), text: "x" }]))
+    for (const probe of ["", "*", "ab*", "abab", "?"]) expect(await Effect.runPromise(store.get(probe))).toBeUndefined()
+    rmSync(dir, { recursive: true, force: true })
+  })
+})

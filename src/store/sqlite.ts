@@ -59,30 +59,40 @@ export const makeSqliteStore = (options: SqliteStoreOptions) => {
         new StoreError({ message: `originals store at ${options.path}: ${what} failed: ${String((cause as Error)?.message ?? cause)}`, cause }),
     })
 
+  // Bytes stored, known after the first write; other processes may write too, so the cap is
+  // checked against the real sum whenever this running figure says it may be exceeded.
+  let storedBytes: number | undefined
+
   const put = (originals: ReadonlyArray<Original>) =>
     originals.length === 0
       ? Effect.void
       : attempt("write", () => {
           const d = open()
           const now = Date.now()
-          const upsert = d.query(
-            `INSERT INTO originals (hash, kind, codec, size, stored_size, data, created_at, accessed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
-             ON CONFLICT (hash) DO UPDATE SET accessed_at = excluded.accessed_at`,
+          storedBytes ??= totalStored(d)
+          const touch = d.query("UPDATE originals SET accessed_at = ?1 WHERE hash = ?2")
+          const insert = d.query(
+            `INSERT OR IGNORE INTO originals (hash, kind, codec, size, stored_size, data, created_at, accessed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)`,
           )
           d.transaction(() => {
             for (const o of originals) {
-              const bytes = encodeLossless(o.text)
-              const packed = bytes.length > COMPRESS_ABOVE ? Bun.zstdCompressSync(bytes, { level: 3 }) : bytes
+              // Seen before (a resent conversation, a re-run): only its last use moves.
+              if (touch.run(now, o.hash).changes > 0) continue
+              const bytes = o.bytes ?? encodeLossless(o.text)
+              const packed = bytes.length > COMPRESS_ABOVE ? Bun.zstdCompressSync(bytes, { level: 1 }) : bytes
               const codec = packed === bytes ? "raw" : "zstd"
-              upsert.run(o.hash, o.kind ?? null, codec, bytes.length, packed.length, packed, now)
+              insert.run(o.hash, o.kind ?? null, codec, bytes.length, packed.length, packed, now)
+              storedBytes! += packed.length
             }
           })()
-          enforceCap(d, options.maxBytes)
+          if (storedBytes > options.maxBytes) storedBytes = enforceCap(d, options.maxBytes)
         })
 
   const get = (hashOrPrefix: string) =>
     attempt("read", () => {
+      // Anything but 12+ hex digits would reach GLOB as a pattern ("*" matches everything).
+      if (!/^[0-9a-f]{12,64}$/i.test(hashOrPrefix)) return undefined
       const d = open()
       const rows = d
         .query<{ hash: string; kind: string | null; codec: string; data: Uint8Array; created_at: number }, [string]>(
@@ -108,9 +118,13 @@ export const makeSqliteStore = (options: SqliteStoreOptions) => {
   return { enabled: true, put, get } as const
 }
 
-const enforceCap = (d: Database, maxBytes: number) => {
-  const total = d.query<{ total: number | null }, []>("SELECT SUM(stored_size) AS total FROM originals").get()?.total ?? 0
-  if (total <= maxBytes) return
+const totalStored = (d: Database): number =>
+  d.query<{ total: number | null }, []>("SELECT SUM(stored_size) AS total FROM originals").get()?.total ?? 0
+
+/** Deletes least recently used originals until the store fits `maxBytes`; returns what is left. */
+const enforceCap = (d: Database, maxBytes: number): number => {
+  const total = totalStored(d)
+  if (total <= maxBytes) return total
   let excess = total - maxBytes
   const victims = d
     .query<{ hash: string; stored_size: number }, []>("SELECT hash, stored_size FROM originals ORDER BY accessed_at, hash")
@@ -123,6 +137,7 @@ const enforceCap = (d: Database, maxBytes: number) => {
       excess -= v.stored_size
     }
   })()
+  return totalStored(d)
 }
 
 export const SqliteStoreLayer = (options: SqliteStoreOptions) =>

@@ -32,9 +32,9 @@ export interface TokenizerShape {
 export class Tokenizer extends Context.Service<Tokenizer, TokenizerShape>()("headroom/Tokenizer") {}
 
 /** Texts up to this many characters are always counted exactly by `estimate`. */
-export const EXACT_ESTIMATE_LIMIT = 64 * 1024
+export const EXACT_ESTIMATE_LIMIT = 16 * 1024
 const SAMPLE_COUNT = 16
-const SAMPLE_CHARS = 4 * 1024
+const SAMPLE_CHARS = 1024
 
 // Loaded synchronously on first count so that `--version` and `help` never pay for the tables.
 const loadTable = (encoding: EncodingName): RankTable => {

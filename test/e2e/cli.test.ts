@@ -187,6 +187,27 @@ describe("the binary", () => {
     expect(record.text).toContain("ERROR upstream refused")
   })
 
+  test("a long stream (several segments, worker thread) gives what the in-process engine gives", async () => {
+    const lines = Array.from({ length: 120_000 }, (_, i) =>
+      i % 20_011 === 0 ? `2024-05-01 12:00:00 ERROR disk ${i} full` : `2024-05-01 12:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")} INFO  job ${i % 40} step ${i} ok in ${i % 300} ms`,
+    )
+    const input = `${lines.join("\n")}\n`
+    expect(input.length).toBeGreaterThan(3 * 2 * 1024 * 1024)
+    const out = run(["compress", "--no-store", "--stats"], input)
+    expect(out.code).toBe(0)
+    // The second thread really ran in the binary (the output would be the same without it).
+    expect(out.stderr).toMatch(/· \d+ segments, [1-9]\d* prepared in parallel/)
+    const { Effect, Layer } = await import("effect")
+    const { compressText } = await import("../../src/pipeline/stream.ts")
+    const { DisabledStore } = await import("../../src/store/index.ts")
+    const { TokenizerLayer } = await import("../../src/tokens/index.ts")
+    const inProcess = await Effect.runPromise(
+      compressText(input, { strategy: "balanced", workers: false }).pipe(Effect.provide(Layer.merge(TokenizerLayer("o200k_base"), DisabledStore))),
+    )
+    expect(out.stdout).toBe(inProcess.text)
+    expect(out.stdout).toContain("ERROR disk 20011 full")
+  })
+
   test("the bundled sample compresses as the README says", () => {
     const out = run(["compress", "--stats", sample])
     expect(out.code).toBe(0)

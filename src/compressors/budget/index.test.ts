@@ -25,6 +25,7 @@ const fakeContext = (maxTokens: number | undefined) => {
     },
     state: <T>(init: () => T): T => init(),
     segment: { index: 0, last: true },
+    prepared: undefined,
   }
   return { ctx, retained, markers }
 }

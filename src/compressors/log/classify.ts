@@ -28,22 +28,22 @@ const HEAD = 200
 
 // Uppercase level tokens anywhere near the start; lowercase ones only where a level sits: in
 // brackets, opening the line, or after a comma (Windows CBS logs). "parity error corrected" is not a level.
-export const LEVEL_ERROR =
+const LEVEL_ERROR =
   /(?:^|[\s\[(<|:=,"'])(?:ERROR|ERR|FATAL|CRITICAL|CRIT|SEVERE|ALERT|EMERG|EMERGENCY|PANIC)(?=$|[\s\]):>|,"'!])|[\[<(](?:error|err|fatal|crit|critical|alert|emerg|severe|Error|Fatal|Critical|Severe)[\]>)]|^(?:error|Error|fatal|Fatal)(?:\[[\w-]+\])?:|, (?:Error|Fatal|Critical) /
-export const LEVEL_KEYVALUE = /\b(?:level|lvl|severity)["']?\s*[=:]\s*["']?(?:error|err|fatal|critical|crit|panic|emerg|alert|severe)\b/i
+const LEVEL_KEYVALUE = /\b(?:level|lvl|severity)["']?\s*[=:]\s*["']?(?:error|err|fatal|critical|crit|panic|emerg|alert|severe)\b/i
 // klog "E0612 10:00:00.123456", logcat "03-17 16:13:38.811  1702  2395 E Tag:", "E/Tag(123):".
-export const LETTER_ERROR = /^[EF]\d{4} \d\d:\d\d|^\S+ \d\d:\d\d:\d\d\.\d+\s+\d+\s+\d+ [EF] |^\d{4}-\d\d-\d\d[ T]\S+\s+[EF]\/|^[EF]\/\w/
+const LETTER_ERROR = /^[EF]\d{4} \d\d:\d\d|^\S+ \d\d:\d\d:\d\d\.\d+\s+\d+\s+\d+ [EF] |^\d{4}-\d\d-\d\d[ T]\S+\s+[EF]\/|^[EF]\/\w/
 
-export const WORD_ERROR =
+const WORD_ERROR =
   /error|exception|traceback|panic|fail|fatal|denied|refused|timed? ?out|killed|segfault|segmentation fault|unable to|cannot|can't|could not|couldn't|not found|no such file|abort|crash|backoff|unhandled|undefined reference|unresolved|invalid|violation|rejected|unreachable|assert|npm err!|\bE\s{2,}/i
 // "0 errors", "Failures: 0", "errors=0", "without errors", "no failures": mentions that report the absence of errors.
 const ZERO_ERRORS =
   /\b(?:0|no|zero|without)\s+(?:errors?|failures?|failed|exceptions?|warnings?)\b|\b(?:errors?|failures?|failed|exceptions?)\s*[:=]\s*0\b|\b(?:error|fail)[_-]?(?:on|fast|safe|prone|handler|handling|page|count|rate|log|_?file)\b/gi
 
-export const WARNING_PATTERN =
+const WARNING_PATTERN =
   /(?:^|[\s\[(<|:=,"'])(?:WARN|WARNING|Warning|warning|warn|W)(?=$|[\s\]):>|,"'])|\bwarning:|^W\d{4} \d\d:|\blevel["']?\s*[=:]\s*["']?warn/
 
-export const FRAME_PATTERN = new RegExp(
+const FRAME_PATTERN = new RegExp(
   [
     String.raw`^\s+at [\w$.<>\[\]/\\:@ -]+\(.*\)\s*$`, // Java, .NET, JS with parens
     String.raw`^\s+at (?:async )?[^\s()]+:\d+:\d+\)?$`, // JS bare location
@@ -60,13 +60,13 @@ export const FRAME_PATTERN = new RegExp(
   ].join("|"),
 )
 
-export const EXCEPTION_PATTERN =
+const EXCEPTION_PATTERN =
   /^(?:Exception in thread |Traceback \(most recent call last\)|Caused by: |Suppressed: |panic: |fatal error: |thread '[^']*' panicked|Unhandled (?:exception|rejection)|stack backtrace:)|^\s*(?:[\w$]+\.)+[\w$]*(?:Exception|Error|Throwable)(?::|$)|^[A-Z][\w]*(?:Error|Exception)(?::|$)/
 
-export const DIAGNOSTIC_PATTERN =
+const DIAGNOSTIC_PATTERN =
   /^\s*[^\s:]+:\d+(?::\d+)?:\s*(?:fatal error|error|warning|note)\b|^(?:error|warning)(?:\[[\w-]+\])?:|\(\d+,\d+\): (?:error|warning) [A-Z]+\d+|^\s*--> [^\s]+:\d+:\d+|\.\w+:\[\d+,\d+\] /i
 
-export const STATUS_PATTERN = new RegExp(
+const STATUS_PATTERN = new RegExp(
   [
     String.raw`exit(?:ed)? (?:with )?(?:code|status)\b`,
     String.raw`Process completed with exit code`,
@@ -95,7 +95,7 @@ export const STATUS_PATTERN = new RegExp(
   ].join("|"),
 )
 
-export const TEST_FAILURE_PATTERN =
+const TEST_FAILURE_PATTERN =
   /^\s*(?:\d+\) [\w\\:.#]+.*(?:fail|error|assert)|--- FAIL\b|FAIL\b|FAILED\b|✗|✕|×|not ok \d+|\[\s*FAIL(?:ED)?\s*\]|● )|<<< (?:FAILURE|ERROR)!|^_{3,} .+ _{3,}$|:\s+FAIL(?:ED)?\b/
 
 /** Flags for one cleaned line. */

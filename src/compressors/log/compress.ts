@@ -15,6 +15,7 @@ import {
   indentation,
 } from "./classify.ts"
 import type { LogPolicy } from "./policy.ts"
+import { isBlank, type PreparedLines } from "./prepare.ts"
 import { TemplateMiner, refreshGroups, signatureOf, templateOf, type Cluster, type SignatureEntry } from "./templates.ts"
 
 /**
@@ -61,6 +62,8 @@ export const newLogState = (): LogStreamState => ({
 
 export interface LogRequest {
   readonly text: string
+  /** `prepareLines(text)`, when it was computed ahead. */
+  readonly prepared?: PreparedLines
   readonly policy: LogPolicy
   readonly maxTokens: number | undefined
   readonly first: boolean
@@ -104,7 +107,7 @@ interface Analysis {
 
 /** Compresses one block of log text; returns the new text (the caller's gate decides if it is kept). */
 export const compressLog = (request: LogRequest, state: LogStreamState, io: LogIO): string => {
-  const analysis = analyse(request.text, state)
+  const analysis = analyse(request.text, state, request.prepared)
   const priority = choose(analysis, request, state)
   const candidates = new Renderer(analysis, io, request.policy)
   const full = candidates.render(priority, 0, true)
@@ -112,12 +115,13 @@ export const compressLog = (request: LogRequest, state: LogStreamState, io: LogI
   return candidates.fit(priority, request.maxTokens)
 }
 
-const analyse = (text: string, state: LogStreamState): Analysis => {
+const analyse = (text: string, state: LogStreamState, prepared?: PreparedLines): Analysis => {
   const trailingNewline = text.endsWith("\n")
-  const raw = text.split("\n")
-  if (trailingNewline) raw.pop()
-  const n = raw.length
-  const clean = new Array<string>(n)
+  const clean = text.split("\n")
+  if (trailingNewline) clean.pop()
+  for (let i = 0; i < clean.length; i++) clean[i] = cleanLine(clean[i]!)
+  const hashes = prepared !== undefined && prepared.hashes.length === clean.length ? prepared.hashes : undefined
+  const n = clean.length
   const flags = new Int32Array(n)
   const entries = new Array<SignatureEntry | undefined>(n)
   const block = ++state.blocks
@@ -126,15 +130,15 @@ const analyse = (text: string, state: LogStreamState): Analysis => {
   let stamped = 0
   let sampled = 0
   for (let i = 0; i < n; i++) {
-    const line = cleanLine(raw[i]!)
-    clean[i] = line
+    const line = clean[i]!
     if (isBlank(line)) {
       flags[i] = BLANK
       continue
     }
     // Markers from an earlier pass stay out of the templates: they are not log lines.
     if (line.startsWith("[… ") && MARKER_LINE.test(line)) continue
-    const entry = state.miner.entryFor(signatureOf(line))
+    const entry =
+      hashes === undefined ? state.miner.entryFor(signatureOf(line)) : state.miner.entryForHash(hashes[i]!, () => signatureOf(line))
     // Classified once per signature: its lines differ only in masked numbers and ids, except
     // where a number is a count of failures ("Failures: 0" is not "Failures: 3").
     if (entry.flags === -1) entry.flags = COUNTED_FAILURES.test(entry.signature) ? COUNT_SENSITIVE : classify(line)
@@ -271,14 +275,6 @@ const capRareRuns = (a: Analysis, priority: Uint8Array, policy: LogPolicy) => {
     }
     i = j
   }
-}
-
-const isBlank = (line: string): boolean => {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i)
-    if (c !== 32 && c !== 9) return false
-  }
-  return true
 }
 
 const isSevere = (a: Analysis, i: number): boolean => {
@@ -442,9 +438,3 @@ class Renderer {
     return repeated.length === 0 ? head : `${head}; most repeated: ${repeated.join(", ")}`
   }
 }
-export const __analyse = analyse
-export const __choose = choose
-export const __render = (a: Analysis, p: Uint8Array, marker: (s: string) => string) =>
-  new Renderer(a, { marker, countTokens: () => 0 }, LOG_POLICIES_FOR_DEBUG).render(p, 0, true)
-import { LOG_POLICIES as LOG_POLICIES_DEBUG } from "./policy.ts"
-const LOG_POLICIES_FOR_DEBUG = LOG_POLICIES_DEBUG.balanced

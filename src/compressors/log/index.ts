@@ -1,5 +1,6 @@
 import { Unchanged, defineStage, withText } from "../../sdk/index.ts"
 import { compressLog, newLogState } from "./compress.ts"
+import type { PreparedLines } from "./prepare.ts"
 import { LOG_POLICIES } from "./policy.ts"
 
 /**
@@ -18,6 +19,7 @@ export const logCompressor = defineStage({
     const text = compressLog(
       {
         text: block.text,
+        ...(ctx.prepared === undefined ? {} : { prepared: ctx.prepared as PreparedLines }),
         policy: LOG_POLICIES[ctx.strategy],
         maxTokens: ctx.maxTokens,
         first: ctx.segment.index === 0,

@@ -30,7 +30,7 @@ const SIMILARITY = 0.6
 /** A slot with at most this many distinct values is categorical (part of the group's identity). */
 const CATEGORICAL_VALUES = 8
 /** Bounds that keep memory flat on unbounded input. */
-const MAX_CLUSTERS_PER_LENGTH = 400
+const MAX_CLUSTERS_PER_TOKEN = 400
 const MAX_SIGNATURES = 50_000
 
 export const signatureOf = (line: string): string => {
@@ -58,12 +58,14 @@ export interface Cluster {
   categorical: ReadonlyArray<boolean>
   /** The last block that touched this cluster. */
   block: number
+  /** A member joined since the last `refreshGroups`: slot statistics may have changed. */
+  stale: boolean
 }
 
+// Entries are many and long-lived: they keep only the signature (tokens are split again when a
+// group is refreshed), so the collector has few objects to walk.
 export interface SignatureEntry {
   readonly signature: string
-  readonly tokens: ReadonlyArray<string>
-  readonly informative: ReadonlyArray<boolean>
   readonly cluster: Cluster
   /** Lines seen with this signature so far, across segments. */
   count: number
@@ -81,41 +83,56 @@ export interface SignatureEntry {
   flags: number
 }
 
+/**
+ * A 53-bit hash of a signature (two 32-bit FNV-style hashes). Entries are found by it, so a
+ * worker thread can hand over numbers instead of strings. Tens of thousands of signatures collide
+ * with odds around one in ten million, and a collision would only put two line shapes in one group.
+ */
+export const hashSignature = (signature: string): number => {
+  let a = 0x811c9dc5
+  let b = 0x9747b28c
+  for (let i = 0; i < signature.length; i++) {
+    const c = signature.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193)
+    b = Math.imul(b ^ c, 0x5bd1e995)
+  }
+  return (a >>> 0) * 0x200000 + (b >>> 11)
+}
+
 export class TemplateMiner {
-  private readonly bySignature = new Map<string, SignatureEntry>()
-  private readonly byLength = new Map<number, Array<Cluster>>()
+  private readonly bySignature = new Map<number, SignatureEntry>()
+  private readonly byLength = new Map<number, Bucket>()
   private nextId = 0
 
   entryFor(masked: string): SignatureEntry {
-    const known = this.bySignature.get(masked)
-    if (known !== undefined) return known
+    return this.entryForHash(hashSignature(masked), () => masked)
+  }
+
+  /** The entry for a signature known by its hash; `signature` is called only for a new one. */
+  entryForHash(hash: number, signature: () => string): SignatureEntry {
+    return this.bySignature.get(hash) ?? this.add(hash, signature())
+  }
+
+  private add(hash: number, masked: string): SignatureEntry {
     if (this.bySignature.size >= MAX_SIGNATURES) this.forgetSignatures()
     // A slice of a line keeps the whole input segment it was cut from alive; copy what we keep.
     const signature = detach(masked)
-    const tokens = signature.split(/\s+/).filter((t) => t.length > 0)
-    const informative = tokens.map(isInformative)
-    const cluster = this.clusterFor(tokens, informative)
-    const entry: SignatureEntry = { signature, tokens, informative, cluster, count: 0, key: "", flags: -1, blockCount: 0, lastInBlock: -1, block: -1 }
+    const tokens = tokensOf(signature)
+    const cluster = this.clusterFor(tokens, tokens.map(isInformative))
+    const entry: SignatureEntry = { signature, cluster, count: 0, key: "", flags: -1, blockCount: 0, lastInBlock: -1, block: -1 }
     cluster.members.push(entry)
-    this.bySignature.set(signature, entry)
+    cluster.stale = true
+    this.bySignature.set(hash, entry)
     return entry
   }
 
   private clusterFor(tokens: ReadonlyArray<string>, informative: ReadonlyArray<boolean>): Cluster {
     let bucket = this.byLength.get(tokens.length)
     if (bucket === undefined) {
-      bucket = []
+      bucket = { byToken: new Map(), plain: [] }
       this.byLength.set(tokens.length, bucket)
     }
-    let best: Cluster | undefined
-    let bestScore = SIMILARITY - Number.EPSILON
-    for (const cluster of bucket) {
-      const score = similarity(cluster, tokens, informative, bestScore)
-      if (score > bestScore) {
-        bestScore = score
-        best = cluster
-      }
-    }
+    const best = bestCluster(bucket, tokens, informative)
     if (best !== undefined) {
       for (let i = 0; i < tokens.length; i++) {
         if (best.tokens[i] !== tokens[i]) {
@@ -125,17 +142,82 @@ export class TemplateMiner {
       }
       return best
     }
-    const created: Cluster = { id: this.nextId++, tokens: [...tokens], informative: [...informative], members: [], categorical: [], block: -1 }
-    // Past the cap, new shapes still get clusters of their own, but are no longer compared against.
-    if (bucket.length < MAX_CLUSTERS_PER_LENGTH) bucket.push(created)
+    const created: Cluster = { id: this.nextId++, tokens: [...tokens], informative: [...informative], members: [], categorical: [], block: -1, stale: true }
+    let indexed = false
+    for (let i = 0; i < tokens.length; i++) {
+      if (!informative[i]) continue
+      const key = `${i}\u0000${tokens[i]}`
+      const list = bucket.byToken.get(key)
+      // Past the cap, a very common token no longer finds new clusters; others still do.
+      if (list === undefined) bucket.byToken.set(key, [created])
+      else if (list.length < MAX_CLUSTERS_PER_TOKEN) list.push(created)
+      indexed = true
+    }
+    if (!indexed && bucket.plain.length < MAX_CLUSTERS_PER_TOKEN) bucket.plain.push(created)
     return created
   }
 
   /** Drops the signature index (clusters and their counts stay), so memory stays bounded. */
   private forgetSignatures(): void {
     this.bySignature.clear()
-    for (const bucket of this.byLength.values()) for (const cluster of bucket) cluster.members.length = 0
+    for (const bucket of this.byLength.values()) {
+      for (const cluster of allClusters(bucket)) {
+        cluster.members.length = 0
+        cluster.stale = true
+      }
+    }
   }
+}
+
+/**
+ * Clusters of one token count, found by the informative tokens they had when created: a signature
+ * can only reach the similarity threshold with a cluster it shares tokens with, in place.
+ */
+interface Bucket {
+  readonly byToken: Map<string, Array<Cluster>>
+  /** Clusters without a single informative token, matched by signatures without one either. */
+  readonly plain: Array<Cluster>
+}
+
+const allClusters = (bucket: Bucket): Set<Cluster> => {
+  const all = new Set<Cluster>(bucket.plain)
+  for (const list of bucket.byToken.values()) for (const c of list) all.add(c)
+  return all
+}
+
+/**
+ * The most similar cluster at or above the threshold (the oldest among equals), or undefined.
+ * Equal informative tokens in place are what similarity counts, so a cluster needs as many index
+ * hits as the threshold asks before it is worth comparing.
+ */
+const bestCluster = (bucket: Bucket, tokens: ReadonlyArray<string>, informative: ReadonlyArray<boolean>): Cluster | undefined => {
+  let candidates: Array<Cluster>
+  let informativeCount = 0
+  for (const flag of informative) if (flag) informativeCount++
+  if (informativeCount === 0) {
+    candidates = bucket.plain
+  } else {
+    const hits = new Map<Cluster, number>()
+    for (let i = 0; i < tokens.length; i++) {
+      if (!informative[i]) continue
+      const list = bucket.byToken.get(`${i}\u0000${tokens[i]}`)
+      if (list !== undefined) for (const c of list) hits.set(c, (hits.get(c) ?? 0) + 1)
+    }
+    const needed = SIMILARITY * informativeCount - 1e-9
+    candidates = []
+    for (const [c, n] of hits) if (n >= needed) candidates.push(c)
+    candidates.sort((x, y) => x.id - y.id)
+  }
+  let best: Cluster | undefined
+  let bestScore = SIMILARITY - Number.EPSILON
+  for (const cluster of candidates) {
+    const score = similarity(cluster, tokens, informative, bestScore)
+    if (score > bestScore) {
+      bestScore = score
+      best = cluster
+    }
+  }
+  return best
 }
 
 /**
@@ -164,33 +246,41 @@ const similarity = (cluster: Cluster, tokens: ReadonlyArray<string>, informative
  * categorical slots. Call after counting a batch of lines, so slot statistics include them.
  */
 export const refreshGroups = (cluster: Cluster): void => {
+  // Which values a slot takes changes only when a signature joins; counts don't matter here.
+  if (!cluster.stale) return
+  cluster.stale = false
+  const id = String(cluster.id)
+  if (!cluster.tokens.includes(WILDCARD)) {
+    cluster.categorical = []
+    for (const member of cluster.members) member.key = id
+    return
+  }
+  const memberTokens = cluster.members.map((m) => tokensOf(m.signature))
   const categorical = cluster.tokens.map((t, i) => {
     if (t !== WILDCARD) return false
     const values = new Set<string>()
-    for (const member of cluster.members) {
-      values.add(member.tokens[i]!)
+    for (const tokens of memberTokens) {
+      values.add(tokens[i]!)
       if (values.size > CATEGORICAL_VALUES) return false
     }
     return true
   })
   cluster.categorical = categorical
-  if (!categorical.includes(true)) {
-    const key = String(cluster.id)
-    for (const member of cluster.members) member.key = key
-    return
-  }
-  for (const member of cluster.members) {
-    let key = String(cluster.id)
-    for (let i = 0; i < categorical.length; i++) if (categorical[i]) key += `\u0000${member.tokens[i]}`
+  cluster.members.forEach((member, m) => {
+    let key = id
+    for (let i = 0; i < categorical.length; i++) if (categorical[i]) key += `\u0000${memberTokens[m]![i]}`
     member.key = key
-  }
+  })
 }
 
 /** Display template of a signature's group: constants and categorical values, wildcards elsewhere. */
 export const templateOf = (entry: SignatureEntry): string => {
   const { tokens, categorical } = entry.cluster
-  return displayTemplate(tokens.map((t, i) => (t !== WILDCARD || categorical[i] ? entry.tokens[i]! : WILDCARD)))
+  const own = tokensOf(entry.signature)
+  return displayTemplate(tokens.map((t, i) => (t !== WILDCARD || categorical[i] ? own[i]! : WILDCARD)))
 }
+
+const tokensOf = (signature: string): Array<string> => signature.split(/\s+/).filter((t) => t.length > 0)
 
 /**
  * Joins template tokens for display, placeholders unified to <*>. The line header (time, host,

@@ -29,6 +29,7 @@ const fakeContext = (overrides: Partial<StageContext> = {}) => {
       return states.get("text") as T
     },
     segment: { index: 0, last: true },
+    prepared: undefined,
     ...overrides,
   }
   return { ctx, retained, markers }
@@ -43,7 +44,7 @@ describe("squeeze: whitespace, for every kind", () => {
   const KINDS: ReadonlyArray<ContentKind> = ["text", "markdown", "code", "json", "search"]
 
   test("trailing spaces and tabs are removed; leading indentation is kept", () => {
-    for (const kind of KINDS) {
+    for (const kind of KINDS.filter((k) => k !== "markdown")) {
       const { ctx, retained } = fakeContext()
       expect(squeeze(lines("  alpha   ", "\tbeta\t \t", "gamma"), kind, ctx)).toBe(lines("  alpha", "\tbeta", "gamma"))
       expect(retained).toEqual([])
@@ -203,15 +204,15 @@ describe("squeeze: code and JSON keep every line", () => {
 
 describe("textCompressor stage", () => {
   test("returns the squeezed block, keeping kind and other fields", async () => {
-    const block = makeBlock(lines("a  ", "", "", "", "b"), { kind: "markdown", confidence: 0.7, origin: { path: "README.md" } })
+    const block = makeBlock(lines("a  ", "", "", "", "b"), { kind: "text", confidence: 0.7, origin: { path: "notes.txt" } })
     const { ctx } = fakeContext()
     const result = await Effect.runPromise(textCompressor.run(block, ctx))
     expect(result).not.toBe(Unchanged)
     if (result === Unchanged) return
     expect(result.text).toBe(lines("a", "", "b"))
-    expect(result.kind).toBe("markdown")
+    expect(result.kind).toBe("text")
     expect(result.confidence).toBe(0.7)
-    expect(result.origin).toEqual({ path: "README.md" })
+    expect(result.origin).toEqual({ path: "notes.txt" })
   })
 
   test("is Unchanged when there is nothing to squeeze", async () => {
@@ -222,6 +223,23 @@ describe("textCompressor stage", () => {
 
   test("is routed to prose, code, JSON and search output", () => {
     expect(textCompressor.name).toBe("text")
-    expect(textCompressor.kinds).toEqual(["text", "markdown", "code", "json", "search"])
+    // Code is not squeezed here: whitespace inside a string literal is content.
+    expect(textCompressor.kinds).toEqual(["text", "markdown", "json", "search"])
   })
 })
+
+describe("squeeze: whitespace that means something", () => {
+  test("markdown keeps two-space line breaks and everything inside code fences", () => {
+    const { ctx } = fakeContext()
+    const input = lines("first line  ", "second line", "", "", "", "```", "code   ", "", "", "", "more", "```", "after")
+    expect(squeeze(input, "markdown", ctx)).toBe(lines("first line  ", "second line", "", "```", "code   ", "", "", "", "more", "```", "after"))
+  })
+
+  test("CRLF text stays CRLF, including the blank lines and markers it inserts", () => {
+    const { ctx } = fakeContext()
+    expect(squeeze("a\r\n\r\n\r\n\r\nb\r\n", "text", ctx)).toBe("a\r\n\r\nb\r\n")
+    const out = squeeze("a\r\nx\r\nx\r\nx\r\nb\r\n", "text", ctx)
+    expect(out.split("\n").slice(0, -1).every((l) => l.endsWith("\r"))).toBe(true)
+  })
+})
+

@@ -12,12 +12,17 @@ export const savedPercent = (summary: CompressSummary): number => {
   return before === 0 ? 0 : Math.round((1 - after / before) * 1000) / 10
 }
 
-/** `headroom: build.log · log · 101,046 → 7,210 tokens (−92.9%) · 12.3 ms`; "~" marks an estimate. */
+/**
+ * `headroom: build.log · log · 101,046 → 7,210 tokens (−92.9%) · 12.3 ms`; "~" marks an estimate.
+ * Long inputs add how many segments they were cut into and how many a second thread prepared.
+ */
 export const formatStatsLine = (name: string, summary: CompressSummary): string => {
   const kind = summary.language === undefined ? summary.kind : `${summary.kind}/${summary.language}`
   const saved = savedPercent(summary)
   const sign = saved > 0 ? "−" : saved < 0 ? "+" : "±"
-  return `headroom: ${name} · ${kind} · ${count(summary.before)} → ${count(summary.after)} tokens (${sign}${Math.abs(saved)}%) · ${summary.ms.toFixed(1)} ms`
+  const segments =
+    summary.segments > 1 ? ` · ${summary.segments} segments${summary.preparedAhead > 0 ? `, ${summary.preparedAhead} prepared in parallel` : ""}` : ""
+  return `headroom: ${name} · ${kind} · ${count(summary.before)} → ${count(summary.after)} tokens (${sign}${Math.abs(saved)}%) · ${summary.ms.toFixed(1)} ms${segments}`
 }
 
 /** The `--json` record for one input. No timings: the same input gives the same bytes. */

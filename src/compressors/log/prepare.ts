@@ -1,0 +1,31 @@
+import { cleanLine } from "./clean.ts"
+import { hashSignature, signatureOf } from "./templates.ts"
+
+/**
+ * The costliest stateless part of the analysis, which a worker thread may run ahead for the
+ * next block: the hash of every line's signature (0 for blank lines). Numbers in a typed array
+ * cross threads almost for free; the main thread then builds signature strings only for the few
+ * it has never seen.
+ */
+export interface PreparedLines {
+  readonly hashes: Float64Array
+}
+
+export const prepareLines = (text: string): PreparedLines => {
+  const lines = text.split("\n")
+  if (text.endsWith("\n")) lines.pop()
+  const hashes = new Float64Array(lines.length)
+  for (let i = 0; i < lines.length; i++) {
+    const line = cleanLine(lines[i]!)
+    if (!isBlank(line)) hashes[i] = hashSignature(signatureOf(line))
+  }
+  return { hashes }
+}
+
+export const isBlank = (line: string): boolean => {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i)
+    if (c !== 32 && c !== 9) return false
+  }
+  return true
+}

@@ -1,0 +1,69 @@
+import { Effect } from "effect"
+import type { PrepareReply, PrepareRequest } from "./prepare-worker.ts"
+
+// In the compiled binary every module is bundled at the root of its virtual file system and the
+// worker sits where it was in src/ (see scripts/build.ts); from sources it is this module's sibling.
+const WORKER_URL = import.meta.url.includes("/$bunfs/")
+  ? new URL("./pipeline/prepare-worker.ts", import.meta.url).href
+  : new URL("./prepare-worker.ts", import.meta.url).href
+
+/**
+ * Runs built-in stages' `prepare` on a worker thread, one segment ahead of compression, so a long
+ * stream uses a second core. Anything going wrong here only costs speed: the stage then prepares
+ * inline, and the output is the same.
+ */
+export class Preparer {
+  private worker: Worker | undefined
+  private failed = false
+  private nextId = 0
+  private readonly pending = new Map<number, (prepared: Record<string, unknown> | undefined) => void>()
+
+  /** Prepared data by stage name, or undefined when the worker is unavailable. */
+  prepare(bytes: Uint8Array, stages: ReadonlyArray<string>): Effect.Effect<Record<string, unknown> | undefined> {
+    if (stages.length === 0) return Effect.succeed(undefined)
+    return Effect.promise(
+      () =>
+        new Promise<Record<string, unknown> | undefined>((resolve) => {
+          const worker = this.start()
+          if (worker === undefined) return resolve(undefined)
+          const id = this.nextId++
+          this.pending.set(id, resolve)
+          // A copy goes across: the main thread still needs the bytes for the block itself.
+          worker.postMessage({ id, bytes, stages } satisfies PrepareRequest)
+        }),
+    )
+  }
+
+  close(): void {
+    this.worker?.terminate()
+    this.worker = undefined
+    this.settleAll()
+  }
+
+  private start(): Worker | undefined {
+    if (this.worker !== undefined || this.failed) return this.worker
+    try {
+      const worker = new Worker(WORKER_URL)
+      worker.unref()
+      worker.onmessage = (event: MessageEvent<PrepareReply>) => {
+        const resolve = this.pending.get(event.data.id)
+        this.pending.delete(event.data.id)
+        resolve?.(event.data.error === undefined ? event.data.prepared : undefined)
+      }
+      worker.onerror = () => {
+        this.failed = true
+        this.close()
+      }
+      this.worker = worker
+      return worker
+    } catch {
+      this.failed = true
+      return undefined
+    }
+  }
+
+  private settleAll(): void {
+    for (const resolve of this.pending.values()) resolve(undefined)
+    this.pending.clear()
+  }
+}
