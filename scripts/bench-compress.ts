@@ -329,7 +329,7 @@ async function bigRun(mb: number) {
       outputMB: Math.round((child.stdout.length / 1e6) * 10) / 10,
       seconds: Math.round(seconds * 10) / 10,
       mbPerS: Math.round((written / 1e6 / seconds) * 10) / 10,
-      peakRssMB: Math.round(Number(child.resourceUsage?.maxRSS ?? 0) / 1024),
+      peakRssMB: Math.round(Number(child.resourceUsage?.maxRSS ?? 0) / 1e6),
     }
   })
   rmSync(dir, { recursive: true, force: true })

@@ -3,7 +3,8 @@ import { basename, dirname, join } from "node:path"
 
 /** Where compressed bytes go. Files are written to a temp file and renamed into place on commit. */
 export interface OutputTarget {
-  readonly write: (bytes: Uint8Array) => void
+  /** Resolves once the bytes are handed over, so a slow reader slows the writer down. */
+  readonly write: (bytes: Uint8Array) => void | Promise<unknown>
   readonly commit: () => Promise<void>
   /** Drops everything written; for files, removes the temp file. Safe to call twice. */
   readonly abort: () => void
@@ -22,18 +23,12 @@ export const removePendingOutputs = (): void => {
   pending.clear()
 }
 
-export const stdoutTarget = (): OutputTarget => {
-  const sink = Bun.stdout.writer()
-  return {
-    write: (bytes) => {
-      sink.write(bytes)
-    },
-    commit: async () => {
-      await sink.flush()
-    },
-    abort: () => {},
-  }
-}
+export const stdoutTarget = (): OutputTarget => ({
+  // Awaited per write: behind a pipe (`| less`), unread output must not pile up in memory.
+  write: (bytes) => Bun.write(Bun.stdout, bytes),
+  commit: async () => {},
+  abort: () => {},
+})
 
 /** Writes `path` atomically: a sibling temp file, fsync, rename. No partial file is ever visible. */
 export const atomicFileTarget = (path: string): OutputTarget => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test"
 import { decodeLossless, encodeLossless, hasEscapedBytes } from "./utf8.ts"
+import { prng } from "../../test/support/random.ts"
 
 const bytes = (...b: ReadonlyArray<number>): Uint8Array => Uint8Array.from(b)
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -21,17 +22,6 @@ const roundTrip = (input: Uint8Array): string => {
   return text
 }
 
-/** mulberry32: a tiny seeded PRNG, so the random cases are the same on every run. */
-const prng = (seed: number) => {
-  let a = seed >>> 0
-  return (): number => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe("valid UTF-8 decodes as usual", () => {
   test("ASCII", () => {

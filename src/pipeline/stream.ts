@@ -95,7 +95,7 @@ export const compressStream = <E, W>(
     // Segment 0 is checked and detected here; later segments are handed to the preparer, which
     // works on segment n+1 on its own thread while segment n is being compressed.
     const prepareAhead = (segment: Segment) =>
-      Effect.gen(function* () {
+      Effect.gen(function* (): Effect.fn.Return<ReadySegment, BinaryInput> {
         if (segment.index === 0) {
           if (request.force !== true && looksBinary(segment.bytes.subarray(0, 8192))) {
             return yield* new BinaryInput({ source: request.path ?? "standard input" })
@@ -114,7 +114,7 @@ export const compressStream = <E, W>(
         return { segment, text: undefined, prepared }
       })
 
-    const compressSegment = ({ segment, text, prepared }: { segment: Segment; text: string | undefined; prepared: Record<string, unknown> | undefined }) =>
+    const compressSegment = ({ segment, text, prepared }: ReadySegment) =>
       Effect.gen(function* () {
         const d = detection!
         const block = makeBlock(text ?? decodeLossless(segment.bytes), {
@@ -178,6 +178,13 @@ export const compressText = (text: string, request: CompressRequest) =>
     const output = chunks.map((c) => decodeLossless(c)).join("")
     return { text: output, summary }
   })
+
+/** A segment ready to compress: its text if already decoded, what the worker prepared for it. */
+interface ReadySegment {
+  readonly segment: Segment
+  readonly text: string | undefined
+  readonly prepared: Record<string, unknown> | undefined
+}
 
 const pathHint = (path: string | undefined) => (path === undefined || path === "-" ? undefined : { path })
 

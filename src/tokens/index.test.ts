@@ -4,18 +4,8 @@ import cl100k from "js-tiktoken/ranks/cl100k_base"
 import o200k from "js-tiktoken/ranks/o200k_base"
 import { BpeCounter } from "./bpe.ts"
 import { EXACT_ESTIMATE_LIMIT, encodingForModel, makeTokenizer } from "./index.ts"
+import { prng } from "../../test/support/random.ts"
 
-/** mulberry32: a tiny seeded PRNG, so generated texts are the same on every run. */
-const prng = (seed: number) => {
-  let a = seed >>> 0
-  return (): number => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const randomHex = (length: number, seed: number): string => {
   const random = prng(seed)

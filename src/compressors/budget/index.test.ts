@@ -3,32 +3,11 @@ import { Effect } from "effect"
 import { formatMarker, parseMarkers, type Marker } from "../../markers/index.ts"
 import { Unchanged, makeBlock, type Block, type StageContext } from "../../sdk/index.ts"
 import { makeTokenizer } from "../../tokens/index.ts"
+import { FAKE_HASH, fakeContext as fakeStageContext } from "../../../test/support/context.ts"
 import { budgetCutter } from "./index.ts"
 
-const FAKE_HASH = "fedcba9876543210".repeat(4)
 const countTokens = makeTokenizer("o200k_base").count
-
-const fakeContext = (maxTokens: number | undefined) => {
-  const retained: Array<string> = []
-  const markers: Array<Marker> = []
-  const ctx: StageContext = {
-    strategy: "balanced",
-    maxTokens,
-    countTokens,
-    retain: (original) => {
-      retained.push(original)
-      return FAKE_HASH
-    },
-    marker: (marker) => {
-      markers.push(marker)
-      return formatMarker(marker)
-    },
-    state: <T>(init: () => T): T => init(),
-    segment: { index: 0, last: true },
-    prepared: undefined,
-  }
-  return { ctx, retained, markers }
-}
+const fakeContext = (maxTokens: number | undefined) => fakeStageContext({ maxTokens, countTokens, state: <T>(init: () => T): T => init() })
 
 const run = (block: Block, ctx: StageContext) => Effect.runPromise(budgetCutter.run(block, ctx))
 

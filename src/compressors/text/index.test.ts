@@ -1,39 +1,11 @@
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
-import { formatMarker, parseMarkers, type Marker } from "../../markers/index.ts"
+import { formatMarker, parseMarkers } from "../../markers/index.ts"
 import type { ContentKind } from "../../sdk/block.ts"
-import { Unchanged, makeBlock, type StageContext } from "../../sdk/index.ts"
+import { Unchanged, makeBlock } from "../../sdk/index.ts"
+import { FAKE_HASH, fakeContext } from "../../../test/support/context.ts"
 import { squeeze, textCompressor } from "./index.ts"
 
-const FAKE_HASH = "0123456789abcdef".repeat(4)
-
-/** A StageContext that records what a stage retained and which markers it wrote. */
-const fakeContext = (overrides: Partial<StageContext> = {}) => {
-  const retained: Array<string> = []
-  const markers: Array<Marker> = []
-  const states = new Map<string, unknown>()
-  const ctx: StageContext = {
-    strategy: "balanced",
-    maxTokens: undefined,
-    countTokens: (text) => Math.ceil(text.length / 4),
-    retain: (original) => {
-      retained.push(original)
-      return FAKE_HASH
-    },
-    marker: (marker) => {
-      markers.push(marker)
-      return formatMarker(marker)
-    },
-    state: <T>(init: () => T): T => {
-      if (!states.has("text")) states.set("text", init())
-      return states.get("text") as T
-    },
-    segment: { index: 0, last: true },
-    prepared: undefined,
-    ...overrides,
-  }
-  return { ctx, retained, markers }
-}
 
 /** Original lines `from`..`to` (1-based, inclusive) of the retained text. */
 const originalLines = (original: string, from: number, to: number): Array<string> => original.split("\n").slice(from - 1, to)

@@ -75,10 +75,10 @@ const compressOne = (plan: Plan, request: CompressRequest, json: boolean) =>
           : stdoutTarget()
     const captured: Array<Uint8Array> = []
     const summary = yield* compressStream(input, request, (bytes) =>
-      Effect.try({
-        try: () => {
-          target?.write(bytes)
+      Effect.tryPromise({
+        try: async () => {
           if (json) captured.push(bytes)
+          await target?.write(bytes)
         },
         catch: (e) => new OutputError({ path: plan.output ?? "standard output", reason: reason(e) }),
       }),
