@@ -16,7 +16,17 @@ import {
 } from "./classify.ts"
 import type { LogPolicy } from "./policy.ts"
 import { isBlank, type PreparedLines } from "./prepare.ts"
-import { TemplateMiner, refreshGroups, signatureOf, templateOf, type Cluster, type SignatureEntry } from "./templates.ts"
+import {
+  TemplateMiner,
+  WILDCARD,
+  displayStart,
+  refreshGroups,
+  signatureOf,
+  templateOf,
+  tokensOf,
+  type Cluster,
+  type SignatureEntry,
+} from "./templates.ts"
 
 /**
  * Why a line is kept, as a priority: under a token budget the lowest go first.
@@ -87,6 +97,13 @@ const EVENT_SAMPLE = 400
 // "Jun 14 15:16:01", "[10.30 16:49:06]", "- 1117838570"); build output mostly does not.
 const EVENT_HEADER = /^(?:[-\[(]\s?)?(?:\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d)/
 
+// Variable slots of a template described in a marker, at most.
+const MAX_SUMMARISED_SLOTS = 3
+// One number of at most 12 digits (longer ones are ids: a range of them says nothing, and a
+// double would round them).
+const ONE_NUMBER = /^(\D*?)(-?\d{1,12}(?:\.\d{1,6})?)(\D*)$/
+// A template token holding a masked value: the raw tokens there differ from line to line.
+const MASKED = /<(?:n|h|id)>/
 // Gaps shorter than this get a bare count: naming a template would cost more than it tells.
 const DETAILED_GAP = 8
 // A gap whose lines are this short is cheaper to show than to mark.
@@ -322,6 +339,34 @@ const keepBlock = (a: Analysis, anchor: number, policy: LogPolicy, keep: (i: num
   return end
 }
 
+/**
+ * "3–1520 ms" when every value is one number with the same text around it, else the few values
+ * there were, else how many when they repeat; undefined when every line had its own.
+ */
+const describeValues = (values: Set<string>, lines: number): string | undefined => {
+  let affixes: string | undefined
+  let min = Number.POSITIVE_INFINITY
+  let max = Number.NEGATIVE_INFINITY
+  for (const value of values) {
+    const m = ONE_NUMBER.exec(value)
+    const around = m === null ? undefined : `${m[1]}\u0000${m[3]}`
+    if (m === null || (affixes !== undefined && around !== affixes)) {
+      affixes = undefined
+      break
+    }
+    affixes = around
+    const n = Number(m[2])
+    if (n < min) min = n
+    if (n > max) max = n
+  }
+  if (affixes !== undefined) {
+    const [prefix, suffix] = affixes.split("\u0000")
+    return `${prefix}${min}–${max}${suffix}`
+  }
+  if (values.size <= 3) return [...values].map((v) => (v.length > 24 ? `${v.slice(0, 23)}…` : v)).join("|")
+  return values.size < lines ? `${values.size} distinct` : undefined
+}
+
 /** Turns priorities into text: kept lines verbatim (cleaned), gaps as markers. */
 class Renderer {
   constructor(
@@ -427,8 +472,38 @@ class Renderer {
     // Name the template only when it says something about the gap: most of it, or a good part.
     if (top.count < 3 || top.count < 0.3 * nonBlank) return `${lines} ${unit} omitted`
     const quoted = quoteTemplate(templateOf(top.entry), 48)
-    if (top.count === nonBlank) return `${lines} ${unit} like ${quoted} omitted`
-    return `${lines} ${unit} omitted, ${top.count} like ${quoted}`
+    const varying = this.varyingValues(top.entry, from, to)
+    if (top.count === nonBlank) return `${lines} ${unit} like ${quoted} omitted${varying}`
+    return `${lines} ${unit} omitted, ${top.count} like ${quoted}${varying}`
+  }
+
+  /**
+   * What the template's variable tokens held in the gap, in order: a number range ("(3–1520"),
+   * the few values there were ("GET|POST"), or how many ("412 distinct").
+   */
+  private varyingValues(entry: SignatureEntry, from: number, to: number): string {
+    const { tokens, categorical } = entry.cluster
+    const own = tokensOf(entry.signature)
+    // The slots the quoted template shows, not the line header's time and host.
+    const start = displayStart(tokens)
+    const slots: Array<number> = []
+    tokens.forEach((t, i) => {
+      const variable = MASKED.test(own[i] ?? "") || (t === WILDCARD && !categorical[i])
+      if (i >= start && variable && slots.length < MAX_SUMMARISED_SLOTS) slots.push(i)
+    })
+    if (slots.length === 0) return ""
+    const values = slots.map(() => new Set<string>())
+    let lines = 0
+    for (let k = from; k < to; k++) {
+      if (this.a.entries[k]?.key !== entry.key) continue
+      const words = this.a.clean[k]!.split(/\s+/).filter((w) => w.length > 0)
+      if (words.length !== tokens.length) continue
+      lines++
+      slots.forEach((slot, s) => values[s]!.add(words[slot]!))
+    }
+    // A value different on every line (an id, a timestamp) says nothing worth its tokens.
+    const described = values.map((v) => (v.size > 1 ? describeValues(v, lines) : undefined)).filter((d) => d !== undefined)
+    return described.length === 0 ? "" : `; varying: ${described.join(", ")}`
   }
 
   private censusSummary(omitted: number, total: number, groups: Map<string, { count: number; entry: SignatureEntry }>): string {

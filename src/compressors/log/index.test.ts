@@ -159,4 +159,22 @@ describe("log compressor", () => {
     expect(tokenizer.count(budgeted.text)).toBeLessThanOrEqual(1500)
     expect(budgeted.text).toContain("FATAL out of memory")
   })
+
+  test("a collapsed run names its template and sums up what varied", async () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `2024-03-01 10:00:${String(i % 60).padStart(2, "0")} INFO  fetched /api/items/${i} (${(i * 37) % 900 + 5} ms) via ${i % 2 === 0 ? "GET" : "HEAD"}`)
+    const { text } = await compress(lines.join("\n"))
+    const marker = parseMarkers(text).find((m) => m.summary.includes(" like "))
+    // GET and HEAD are two values of one slot: two groups, each summarised on its own.
+    expect(marker?.summary).toMatch(/^\d+ lines omitted, \d+ like "INFO fetched \/api\/items\/<\*> \(<\*> ms\) via (GET|HEAD)"; varying: \/api\/items\/\d+–\d+, \(\d+–\d+$/)
+  })
+
+  test("spinner frames are one line redrawn", async () => {
+    const frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+    const lines = Array.from({ length: 300 }, (_, i) => `${frames[i % frames.length]} Installing dependencies`)
+    lines.push("added 1204 packages in 31s")
+    const { text } = await compress(lines.join("\n"))
+    expect(text.split("\n").filter((l) => l.includes("Installing dependencies")).length).toBeLessThan(20)
+    expect(text).toContain("added 1204 packages in 31s")
+  })
 })
+

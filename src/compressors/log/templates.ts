@@ -23,7 +23,7 @@ const HEX_TOKEN =
 // short ones keep their letters ("en0" and "awdl0" are different interfaces).
 const ID_TOKEN = /\b(?=[\w-]{8,})(?=[A-Za-z_-]*\d)(?=[\d_-]*[A-Za-z])[\w-]+/g
 const DIGITS = /-?\d+(?:[.,]\d+)*/g
-const WILDCARD = "<*>"
+export const WILDCARD = "<*>"
 
 /** Similarity (share of informative tokens that agree) needed to join a cluster. */
 const SIMILARITY = 0.6
@@ -35,15 +35,19 @@ const MAX_SIGNATURES = 50_000
 
 export const signatureOf = (line: string): string => {
   let head = line.length > SIGNATURE_CHARS ? `${line.slice(0, SIGNATURE_CHARS)}…` : line
+  // Spinner frames ("⠋ Installing", "⠙ Installing") are one line redrawn.
+  if (SPINNER.test(head)) head = `⠿${head.slice(1)}`
   // Hex and id tokens have a letter right next to a digit; most lines have none, so skip the
   // costlier passes (each would copy the line) unless the cheap test says there may be one.
   if (LETTER_BY_DIGIT.test(head)) head = head.replace(HEX_TOKEN, "<h>").replace(ID_TOKEN, "<id>")
   return head.replace(DIGITS, "<n>")
 }
 
+const SPINNER = /^[\u2800-\u28ff◐◓◑◒◴◷◶◵]/
 const LETTER_BY_DIGIT = /[A-Za-z_][-_.:]*\d|\d[-_.:]*[A-Za-z_]/
 
 const PLACEHOLDERS = /<(?:n|h|id)>/g
+const PLACEHOLDER = /<(?:n|h|id|\*)>/
 const LETTERS = /[A-Za-z]{2}/
 const isInformative = (token: string): boolean => LETTERS.test(token.replace(PLACEHOLDERS, ""))
 
@@ -280,23 +284,26 @@ export const templateOf = (entry: SignatureEntry): string => {
   return displayTemplate(tokens.map((t, i) => (t !== WILDCARD || categorical[i] ? own[i]! : WILDCARD)))
 }
 
-const tokensOf = (signature: string): Array<string> => signature.split(/\s+/).filter((t) => t.length > 0)
+export const tokensOf = (signature: string): Array<string> => signature.split(/\s+/).filter((t) => t.length > 0)
 
 /**
- * Joins template tokens for display, placeholders unified to <*>. The line header (time, host,
- * level) is dropped when the message after "component:" can be found, so the few characters a
- * marker quotes are spent on the message.
+ * Joins template tokens for display, placeholders unified to <*>, from `displayStart`.
  */
 export const displayTemplate = (tokens: ReadonlyArray<string>): string => {
   const shown = tokens.map((t) => t.replace(/<(?:n|h|id|\*)>/g, "<*>"))
+  return shown.slice(displayStart(shown)).join(" ")
+}
+
+/**
+ * Where a template is worth quoting from: the line header (time, host, level) is skipped when the
+ * message after "component:" can be found, so the few characters a marker quotes go to it.
+ */
+export const displayStart = (tokens: ReadonlyArray<string>): number => {
   let start = 0
-  while (start < shown.length - 1 && !isInformative(shown[start]!)) start++
-  const header = Math.min(shown.length - 1, 8)
+  while (start < tokens.length - 1 && !isInformative(tokens[start]!)) start++
+  const header = Math.min(tokens.length - 1, 8)
   for (let k = start; k < header; k++) {
-    if (shown[k]!.endsWith(":") && shown.slice(start, k).some((t) => t.includes("<*>"))) {
-      start = k
-      break
-    }
+    if (tokens[k]!.endsWith(":") && tokens.slice(start, k).some((t) => PLACEHOLDER.test(t))) return k
   }
-  return shown.slice(start).join(" ")
+  return start
 }
