@@ -38,6 +38,11 @@ export const summaryJson = (plan: { input: string; output: string | undefined },
   ...(summary.language === undefined ? {} : { language: summary.language }),
   confidence: Math.round(summary.confidence * 100) / 100,
   transforms: summary.transforms,
+  stages: summary.stages.map((s) => ({
+    stage: s.stage,
+    outcome: s.outcome,
+    ...(s.error === undefined ? {} : { error: s.error }),
+  })),
   markers: summary.markers.map((m) => ({
     summary: m.summary,
     ...(m.hash === undefined ? {} : { hash: m.hash.slice(0, HASH_LENGTH) }),
