@@ -32,7 +32,7 @@ import {
  * Why a line is kept, as a priority: under a token budget the lowest go first.
  * Errors outlive everything; a group's first example goes before anything else.
  */
-export const Keep = {
+const Keep = {
   representative: 1,
   context: 2,
   rare: 3,
@@ -76,7 +76,7 @@ export interface LogRequest {
   readonly prepared?: PreparedLines
   readonly policy: LogPolicy
   readonly maxTokens: number | undefined
-  readonly first: boolean
+  /** The last block of its stream: the tail is kept there. */
   readonly last: boolean
 }
 
@@ -127,7 +127,7 @@ export const compressLog = (request: LogRequest, state: LogStreamState, io: LogI
   const analysis = analyse(request.text, state, request.prepared)
   const priority = choose(analysis, request, state)
   const candidates = new Renderer(analysis, io, request.policy)
-  const full = candidates.render(priority, 0, true)
+  const full = candidates.render(priority, true)
   if (request.maxTokens === undefined || io.countTokens(full) <= request.maxTokens) return full
   return candidates.fit(priority, request.maxTokens)
 }
@@ -375,11 +375,11 @@ class Renderer {
     private readonly policy: LogPolicy,
   ) {}
 
-  /** Text keeping every line whose priority is at least `threshold` (and > 0). */
-  render(priority: Uint8Array, threshold: number, census: boolean, keepOnly?: Uint8Array): string {
+  /** Text keeping every line with a priority, or only those set in `keepOnly`. */
+  render(priority: Uint8Array, census: boolean, keepOnly?: Uint8Array): string {
     const { clean, flags } = this.a
     const n = clean.length
-    const kept = (i: number) => (keepOnly !== undefined ? keepOnly[i] === 1 : priority[i]! > 0 && priority[i]! >= threshold)
+    const kept = (i: number) => (keepOnly !== undefined ? keepOnly[i] === 1 : priority[i]! > 0)
     const out: Array<string> = []
     let omitted = 0
     let gaps = 0
@@ -435,7 +435,7 @@ class Renderer {
     const withTop = (k: number): string => {
       mask.fill(0)
       for (let r = 0; r < k; r++) mask[order[r]!] = 1
-      return this.render(priority, 0, false, mask)
+      return this.render(priority, false, mask)
     }
     let lo = 0
     let hi = order.length

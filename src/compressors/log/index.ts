@@ -22,7 +22,6 @@ export const logCompressor = defineStage({
         ...(ctx.prepared === undefined ? {} : { prepared: ctx.prepared as PreparedLines }),
         policy: LOG_POLICIES[ctx.strategy],
         maxTokens: ctx.maxTokens,
-        first: ctx.segment.index === 0,
         last: ctx.segment.last,
       },
       state,
