@@ -28,8 +28,9 @@ export class Preparer {
           if (worker === undefined) return resolve(undefined)
           const id = this.nextId++
           this.pending.set(id, resolve)
-          // A copy goes across: the main thread still needs the bytes for the block itself.
-          worker.postMessage({ id, bytes, stages } satisfies PrepareRequest)
+          // The main thread still needs the bytes: hand over a copy, moved rather than cloned.
+          const copy = bytes.slice()
+          worker.postMessage({ id, bytes: copy, stages } satisfies PrepareRequest, [copy.buffer])
         }),
     )
   }
