@@ -165,7 +165,7 @@ const report = {
 mkdirSync(OUT, { recursive: true })
 const reportPath = join(OUT, corpusFiles.length === 0 ? "compress-big.json" : `compress-${strategy}.json`)
 writeFileSync(reportPath, `${JSON.stringify(report, null, 1)}\n`)
-console.log(`\npeak RSS ${Math.round(peakRss / 1e6)} MB · JSON: ${reportPath}`)
+console.log(`\n${corpusFiles.length === 0 ? "" : `peak RSS ${Math.round(peakRss / 1e6)} MB · `}JSON: ${reportPath}`)
 rmSync(home, { recursive: true, force: true })
 
 function median(values: Array<number>): number {
