@@ -19,8 +19,7 @@ export const decodeLossless = (bytes: Uint8Array): string => {
 }
 
 export const encodeLossless = (text: string): Uint8Array => {
-  // isWellFormed is O(1) for most strings (the engine knows a string has no surrogates at all).
-  if (text.isWellFormed() || !ESCAPED_BYTE.test(text)) return encoder.encode(text)
+  if (!hasEscapedBytes(text)) return encoder.encode(text)
   const out: Array<Uint8Array> = []
   let runStart = 0
   for (let i = 0; i < text.length; i++) {
@@ -36,6 +35,7 @@ export const encodeLossless = (text: string): Uint8Array => {
 }
 
 /** True when `text` holds bytes that were not valid UTF-8 on input. */
+// isWellFormed is O(1) for most strings (the engine knows a string has no surrogates at all).
 export const hasEscapedBytes = (text: string): boolean => !text.isWellFormed() && ESCAPED_BYTE.test(text)
 
 const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff

@@ -78,7 +78,7 @@ export const compressBlock = Effect.fn("Pipeline.compressBlock")(function* (
   settings: RunSettings,
   session: Session = new Session(),
   segment: SegmentPosition = LONE_SEGMENT,
-  /** Results of stages' `prepare` on `block.text`, by stage name, when computed ahead. */
+  /** Work done ahead on `block.text` by the worker thread, by stage name (see preparers.ts). */
   prepared?: Readonly<Record<string, unknown>>,
   /** The bytes `block.text` was decoded from, to hash and store without encoding it again. */
   source?: Uint8Array,

@@ -4,9 +4,6 @@ import { BpeCounter, type RankTable } from "./bpe.ts"
 export const ENCODINGS = ["o200k_base", "cl100k_base"] as const
 export type EncodingName = (typeof ENCODINGS)[number]
 
-export const isEncodingName = (value: string): value is EncodingName =>
-  (ENCODINGS as ReadonlyArray<string>).includes(value)
-
 /** A token count, and whether it is exact or extrapolated from samples. */
 export interface TokenCount {
   readonly tokens: number

@@ -125,7 +125,7 @@ const mentionsErrorBeyondZero = (head: string): boolean => {
   return WORD_ERROR.test(head.replace(ZERO_ERRORS, " "))
 }
 
-const isBlank = (line: string): boolean => {
+export const isBlank = (line: string): boolean => {
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i)
     if (c !== 32 && c !== 9) return false

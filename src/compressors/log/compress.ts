@@ -13,9 +13,10 @@ import {
   WARNING,
   classify,
   indentation,
+  isBlank,
 } from "./classify.ts"
 import type { LogPolicy } from "./policy.ts"
-import { isBlank, type PreparedLines } from "./prepare.ts"
+import type { PreparedLines } from "./prepare.ts"
 import {
   TemplateMiner,
   WILDCARD,
@@ -154,8 +155,7 @@ const analyse = (text: string, state: LogStreamState, prepared?: PreparedLines):
     }
     // Markers from an earlier pass stay out of the templates: they are not log lines.
     if (line.startsWith("[… ") && MARKER_LINE.test(line)) continue
-    const entry =
-      hashes === undefined ? state.miner.entryFor(signatureOf(line)) : state.miner.entryForHash(hashes[i]!, () => signatureOf(line))
+    const entry = hashes === undefined ? state.miner.entryFor(signatureOf(line)) : state.miner.entryForLine(hashes[i]!, line)
     // Classified once per signature: its lines differ only in masked numbers and ids, except
     // where a number is a count of failures ("Failures: 0" is not "Failures: 3").
     if (entry.flags === -1) entry.flags = COUNTED_FAILURES.test(entry.signature) ? COUNT_SENSITIVE : classify(line)
@@ -213,12 +213,16 @@ const choose = (a: Analysis, request: LogRequest, state: LogStreamState): Uint8A
     if ((lastInBlock.get(entry.key) ?? -1) < entry.lastInBlock) lastInBlock.set(entry.key, entry.lastInBlock)
   }
   const lastStatus = new Map<string, number>()
+  const severe = new Uint8Array(n)
   let severeLines = 0
   let nonBlankLines = 0
   for (let i = 0; i < n; i++) {
     if (a.entries[i] === undefined) continue
     nonBlankLines++
-    if (isSevere(a, i)) severeLines++
+    if (isSevere(a, i)) {
+      severe[i] = 1
+      severeLines++
+    }
   }
   // When errors are most of the log they are its background, not its signal: each distinct error
   // keeps its first and last lines (and all of them when it is rare), like any frequent line.
@@ -232,17 +236,17 @@ const choose = (a: Analysis, request: LogRequest, state: LogStreamState): Uint8A
     const lines = state.groupLines.get(key) ?? 0
     const first = !state.seenGroups.has(key)
     if (first) state.seenGroups.add(key)
-    const severe = isSevere(a, i)
-    if (severe || f & ERROR_WORD) {
+    const isError = severe[i] === 1
+    if (isError || f & ERROR_WORD) {
       const nth = state.errorLines.get(entry.signature) ?? 0
       state.errorLines.set(entry.signature, nth + 1)
-      const kept = !severe
+      const kept = !isError
         ? lines <= policy.errorWordRare || first || lastInBlock.get(key) === i
         : flood
           ? nth === 0 || entry.lastInBlock === i || entry.count <= policy.errorWordRare
           : nth < policy.errorRepeats || lastInBlock.get(key) === i
       if (kept) {
-        keep(i, severe ? Keep.error : Keep.errorWord)
+        keep(i, isError ? Keep.error : Keep.errorWord)
         const anchored = state.anchors.get(key) ?? 0
         state.anchors.set(key, anchored + 1)
         if (anchored < policy.blockRepeats) anchors.push(i)

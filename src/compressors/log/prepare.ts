@@ -1,4 +1,5 @@
 import { cleanLine } from "./clean.ts"
+import { isBlank } from "./classify.ts"
 import { hashSignature, signatureOf } from "./templates.ts"
 
 /**
@@ -20,12 +21,4 @@ export const prepareLines = (text: string): PreparedLines => {
     if (!isBlank(line)) hashes[i] = hashSignature(signatureOf(line))
   }
   return { hashes }
-}
-
-export const isBlank = (line: string): boolean => {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i)
-    if (c !== 32 && c !== 9) return false
-  }
-  return true
 }

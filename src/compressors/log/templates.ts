@@ -108,13 +108,15 @@ export class TemplateMiner {
   private readonly byLength = new Map<number, Bucket>()
   private nextId = 0
 
-  entryFor(masked: string): SignatureEntry {
-    return this.entryForHash(hashSignature(masked), () => masked)
+  /** The entry for a signature. */
+  entryFor(signature: string): SignatureEntry {
+    const hash = hashSignature(signature)
+    return this.bySignature.get(hash) ?? this.add(hash, signature)
   }
 
-  /** The entry for a signature known by its hash; `signature` is called only for a new one. */
-  entryForHash(hash: number, signature: () => string): SignatureEntry {
-    return this.bySignature.get(hash) ?? this.add(hash, signature())
+  /** The entry for `line` when its signature's hash is already known: the signature is built only if new. */
+  entryForLine(hash: number, line: string): SignatureEntry {
+    return this.bySignature.get(hash) ?? this.add(hash, signatureOf(line))
   }
 
   private add(hash: number, masked: string): SignatureEntry {
@@ -289,7 +291,7 @@ export const tokensOf = (signature: string): Array<string> => signature.split(/\
 /**
  * Joins template tokens for display, placeholders unified to <*>, from `displayStart`.
  */
-export const displayTemplate = (tokens: ReadonlyArray<string>): string => {
+const displayTemplate = (tokens: ReadonlyArray<string>): string => {
   const shown = tokens.map((t) => t.replace(/<(?:n|h|id|\*)>/g, "<*>"))
   return shown.slice(displayStart(shown)).join(" ")
 }
