@@ -8,6 +8,8 @@ export type FlagSpec =
       readonly short?: string
       readonly type: "string"
       readonly placeholder: string
+      /** May be given several times; the values are collected in order. */
+      readonly repeatable?: boolean
       readonly description: string
     }
   | {
@@ -38,7 +40,7 @@ export interface CommandSpec {
   readonly notes?: ReadonlyArray<string>
 }
 
-export type FlagValue = boolean | string | number
+export type FlagValue = boolean | string | number | ReadonlyArray<string>
 export interface ParsedArgs {
   readonly flags: ReadonlyMap<string, FlagValue>
   readonly positionals: ReadonlyArray<string>
@@ -100,7 +102,11 @@ export const parseArgs = (spec: CommandSpec, argv: ReadonlyArray<string>): Parse
       value = argv[i]!
       i++
     }
-    flags.set(spec_.name, convert(spec, spec_, value))
+    const converted = convert(spec, spec_, value)
+    if (spec_.type === "string" && spec_.repeatable === true) {
+      const earlier = flags.get(spec_.name)
+      flags.set(spec_.name, [...(Array.isArray(earlier) ? earlier : []), converted as string])
+    } else flags.set(spec_.name, converted)
   }
   if (flags.get("help") === true) return { flags, positionals }
   const { min, max, name } = spec.positionals
@@ -178,6 +184,10 @@ const editDistance = (a: string, b: string): number => {
 export const flagString = (args: ParsedArgs, name: string): string | undefined => {
   const v = args.flags.get(name)
   return typeof v === "string" ? v : undefined
+}
+export const flagStrings = (args: ParsedArgs, name: string): ReadonlyArray<string> => {
+  const v = args.flags.get(name)
+  return Array.isArray(v) ? v : typeof v === "string" ? [v] : []
 }
 export const flagNumber = (args: ParsedArgs, name: string): number | undefined => {
   const v = args.flags.get(name)

@@ -1265,7 +1265,7 @@ describe("detect: text", () => {
   test("XML and HTML documents are text, named by language", () => {
     // JUnit XML: text, even though the report embeds a Java stack trace.
     expect(kindOf(fixture("corpus/junit_report.xml"))).toBe("text/xml")
-    expect(kindOf("<!DOCTYPE html>\n<html>\n<head><title>x</title></head>\n<body><p>hi</p></body>\n</html>\n")).toBe("text/html")
+    expect(kindOf("<!DOCTYPE html>\n<html>\n<head><title>x</title></head>\n<body><p>hi</p></body>\n</html>\n")).toBe("html")
   })
 })
 

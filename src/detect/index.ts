@@ -22,7 +22,7 @@ export interface Detection {
   readonly kind: ContentKind
   /**
    * "code": the programming language. "log" / "search": "jsonl" for JSON Lines (structured logs,
-   * go test -json, ripgrep --json). "text": "xml" or "html" for markup documents.
+   * go test -json, ripgrep --json). "text": "xml" for XML documents.
    */
   readonly language?: string
   /** 0..1 */
@@ -190,9 +190,10 @@ export const detect = (text: string, hint?: { readonly path?: string }): Detecti
   const f = analyze(sample)
   const diff = diffVerdict(f, pathHint)
   if (diff > 0) return result("diff", diff)
-  // Markup documents (an XML prolog or an HTML doctype first) have no kind of their own; call
-  // them text before embedded stack traces or timestamps (JUnit reports) make them look like logs.
-  if (f.markup !== undefined && f.tagLines >= 2) return result("text", 0.7, f.markup)
+  // Markup documents (an XML prolog or an HTML doctype first) are decided before embedded stack
+  // traces or timestamps (JUnit reports) make them look like logs. XML has no kind of its own.
+  if (f.markup === "html" && f.tagLines >= 2) return result("html", 0.8)
+  if (f.markup === "xml" && f.tagLines >= 2) return result("text", 0.7, "xml")
   const search = searchVerdict(f)
   if (search > 0) return result("search", search)
   const trace = traceVerdict(f)

@@ -1,7 +1,7 @@
 import { Cause, Duration, Effect, Exit, Option } from "effect"
 import { formatMarker, parseMarkers, type Marker } from "../markers/index.ts"
 import type { Block } from "../sdk/block.ts"
-import { Unchanged, errorMessage, type Stage, type StageContext, type Strategy } from "../sdk/stage.ts"
+import { Unchanged, errorMessage, type Stage, type StageContext, type StageOptions, type Strategy } from "../sdk/stage.ts"
 import { OriginalsStore, contentHash, type Original } from "../store/index.ts"
 import { Tokenizer, type TokenCount } from "../tokens/index.ts"
 import { Measured, hasFewerTokens } from "./measure.ts"
@@ -36,6 +36,7 @@ export interface BlockResult {
 /** What stays fixed for every block of one run. */
 export interface RunSettings {
   readonly strategy: Strategy
+  readonly options: StageOptions
   readonly maxTokens: number | undefined
   readonly stages: ReadonlyArray<Stage>
   /** The word markers use before the hash ("retrieve", or a command the reader can run). */
@@ -98,6 +99,7 @@ export const compressBlock = Effect.fn("Pipeline.compressBlock")(function* (
     const stageRetained = new Map<string, Original>()
     const ctx: StageContext = {
       strategy: settings.strategy,
+      options: settings.options,
       maxTokens: settings.maxTokens,
       countTokens: tokenizer.count,
       retain: (text) => {

@@ -3,6 +3,7 @@ import { Effect, Layer } from "effect"
 import { DisabledStore } from "../store/index.ts"
 import { TokenizerLayer } from "../tokens/index.ts"
 import { prepareLines } from "../compressors/log/prepare.ts"
+import { Unchanged, defineStage } from "../sdk/index.ts"
 import { Preparer } from "./preparer.ts"
 import { compressText, type CompressRequest } from "./stream.ts"
 
@@ -60,5 +61,24 @@ describe("compressing a long stream", () => {
     expect(exit._tag).toBe("Failure")
     const forced = await run("\u0000\u0001\u0002binary", { force: true })
     expect(forced.text).toBe("\u0000\u0001\u0002binary")
+  })
+})
+
+describe("documents that only parse whole", () => {
+  test("a JSON value longer than a segment reaches its stages in one piece", async () => {
+    const seen: Array<string> = []
+    const probe = defineStage({
+      name: "probe",
+      kinds: ["json"],
+      run: (block) => {
+        seen.push(block.text)
+        return Unchanged
+      },
+    })
+    const json = JSON.stringify(Array.from({ length: 4000 }, (_, i) => ({ id: i, name: `item-${i}` })), null, 2)
+    const { text, summary } = await run(json, { stages: [probe], segmentBytes: 16 * 1024 })
+    expect(summary.kind).toBe("json")
+    expect(seen).toEqual([json])
+    expect(text).toBe(json)
   })
 })

@@ -1,9 +1,9 @@
 import { Data, Deferred, Effect, Stream } from "effect"
 import { detect, looksBinary, type Detection } from "../detect/index.ts"
-import { decodeLossless, encodeLossless } from "../io/utf8.ts"
+import { concatBytes, decodeLossless, encodeLossless } from "../io/utf8.ts"
 import type { Marker } from "../markers/index.ts"
 import { makeBlock, type ContentKind } from "../sdk/block.ts"
-import type { Stage, Strategy } from "../sdk/stage.ts"
+import { DEFAULT_STAGE_OPTIONS, type Stage, type StageOptions, type Strategy } from "../sdk/stage.ts"
 import type { TokenCount } from "../tokens/index.ts"
 import {
   LONE_SEGMENT,
@@ -30,6 +30,8 @@ export class BinaryInput extends Data.TaggedError("BinaryInput")<{ readonly sour
 export interface CompressRequest {
   readonly strategy: Strategy
   readonly maxTokens?: number
+  /** `--lossless`, `--keep-symbol`, `--keep` (defaults: none of them). */
+  readonly options?: StageOptions
   /** Forces the content kind instead of detecting it (`--type`). */
   readonly kind?: ContentKind
   /** Where the input came from, for detection hints and messages ("-" or undefined for stdin). */
@@ -78,6 +80,7 @@ export const compressStream = <E, W>(
     const started = performance.now()
     const settings: RunSettings = {
       strategy: request.strategy,
+      options: request.options ?? DEFAULT_STAGE_OPTIONS,
       maxTokens: request.maxTokens,
       stages: request.stages ?? BUILT_IN_STAGES,
       markerVerb: request.markerVerb ?? "retrieve",
@@ -114,9 +117,28 @@ export const compressStream = <E, W>(
         return { segment, text: undefined, prepared }
       })
 
-    const compressSegment = ({ segment, text, prepared }: ReadySegment) =>
+    // Documents that only parse whole (JSON, code, HTML) are gathered up to a cap, not cut.
+    const gathered: Array<Uint8Array> = []
+    let gatheredBytes = 0
+    let gathering = true
+
+    const compressSegment = (ready: ReadySegment) =>
       Effect.gen(function* () {
         const d = detection!
+        let { segment, text } = ready
+        const prepared = ready.prepared
+        if (gathering && WHOLE_DOCUMENT_KINDS.includes(d.kind)) {
+          gathered.push(segment.bytes)
+          gatheredBytes += segment.bytes.length
+          if (!segment.last && gatheredBytes <= WHOLE_DOCUMENT_MAX_BYTES) return ""
+          // Past the cap the rest streams on in segments (which then mostly pass through as they are).
+          gathering = false
+          if (gathered.length > 1) {
+            segment = { bytes: concatBytes(gathered), index: 0, last: segment.last }
+            text = undefined
+          }
+          gathered.length = 0
+        }
         const block = makeBlock(text ?? decodeLossless(segment.bytes), {
           kind: d.kind,
           confidence: d.confidence,
@@ -187,6 +209,10 @@ interface ReadySegment {
 }
 
 const pathHint = (path: string | undefined) => (path === undefined || path === "-" ? undefined : { path })
+
+/** Kinds whose stages need the whole document: a JSON value, a source file, an HTML page. */
+const WHOLE_DOCUMENT_KINDS: ReadonlyArray<ContentKind> = ["json", "code", "html"]
+const WHOLE_DOCUMENT_MAX_BYTES = 64 * 1024 * 1024
 
 const MAX_LISTED_MARKERS = 10_000
 // Full collections every few segments keep a gigabyte stream under ~250 MB of memory; left to

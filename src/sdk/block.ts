@@ -7,6 +7,7 @@ export const CONTENT_KINDS = [
   "stacktrace",
   "code",
   "markdown",
+  "html",
   "text",
   "binary",
 ] as const

@@ -5,12 +5,13 @@
 export { CONTENT_KINDS, isContentKind, makeBlock, withText } from "./block.ts"
 export type { Block, ContentKind, Origin } from "./block.ts"
 export {
+  DEFAULT_STAGE_OPTIONS,
   DEFAULT_STAGE_TIMEOUT_MS,
   STRATEGIES,
   StageError,
   Unchanged,
   defineStage,
 } from "./stage.ts"
-export type { Stage, StageContext, StageResult, StageReturn, StageSpec, Strategy } from "./stage.ts"
+export type { Stage, StageContext, StageOptions, StageResult, StageReturn, StageSpec, Strategy } from "./stage.ts"
 export { formatMarker, parseMarkers, quoteTemplate, MARKER_PATTERN } from "../markers/index.ts"
 export type { Marker, LineRange } from "../markers/index.ts"

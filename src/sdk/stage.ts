@@ -15,9 +15,26 @@ export type Unchanged = typeof Unchanged
 
 export type StageResult = Block | Unchanged
 
+/** What the user asked for beyond a strategy; the same for every block of a run. */
+export interface StageOptions {
+  /**
+   * Only lossless rewrites (`--lossless`): a stage that honours it drops nothing, and its output
+   * decodes back to the input (see `headroom expand`). Stages that can't be lossless leave the
+   * block unchanged.
+   */
+  readonly lossless: boolean
+  /** Names of code symbols (functions, classes, methods) whose bodies stay whole (`--keep-symbol`). */
+  readonly keepSymbols: ReadonlyArray<string>
+  /** Content matching any of these is kept whatever the strategy: lines, JSON items, matches (`--keep`). */
+  readonly keepPatterns: ReadonlyArray<RegExp>
+}
+
+export const DEFAULT_STAGE_OPTIONS: StageOptions = { lossless: false, keepSymbols: [], keepPatterns: [] }
+
 /** What the pipeline lends a stage while it runs on one block. */
 export interface StageContext {
   readonly strategy: Strategy
+  readonly options: StageOptions
   /** Token budget for this block's output, when the user set one. */
   readonly maxTokens: number | undefined
   /** Exact token count of `text` in the run's encoding. */

@@ -1,6 +1,6 @@
 /** A StageContext for unit-testing a stage alone: it records what was retained and marked. */
 import { formatMarker, type Marker } from "../../src/markers/index.ts"
-import type { StageContext } from "../../src/sdk/index.ts"
+import { DEFAULT_STAGE_OPTIONS, type StageContext } from "../../src/sdk/index.ts"
 
 export const FAKE_HASH = "fedcba9876543210".repeat(4)
 
@@ -10,6 +10,7 @@ export const fakeContext = (overrides: Partial<StageContext> = {}) => {
   const states = new Map<string, unknown>()
   const ctx: StageContext = {
     strategy: "balanced",
+    options: DEFAULT_STAGE_OPTIONS,
     maxTokens: undefined,
     countTokens: (text) => Math.ceil(text.length / 4),
     retain: (original) => {

@@ -7,7 +7,7 @@ import type { ContentKind } from "../../../sdk/block.ts"
 import type { Strategy } from "../../../sdk/stage.ts"
 import { compressStream, type CompressRequest, type CompressSummary } from "../../../pipeline/stream.ts"
 import type { EncodingName } from "../../../tokens/index.ts"
-import { flagBoolean, flagNumber, flagString, type ParsedArgs } from "../../args.ts"
+import { flagBoolean, flagNumber, flagString, flagStrings, type ParsedArgs } from "../../args.ts"
 import { EXIT, InputError, OutputError, UsageError, describeFailure } from "../../errors.ts"
 import { servicesLayer } from "../../services.ts"
 import { formatStatsLine, summaryJson } from "./report.ts"
@@ -28,6 +28,11 @@ export const runCompress = (args: ParsedArgs, env: Record<string, string | undef
     const stats = flagBoolean(args, "stats")
     const request: CompressRequest = {
       strategy: (flagString(args, "strategy") ?? "balanced") as Strategy,
+      options: {
+        lossless: flagBoolean(args, "lossless"),
+        keepSymbols: flagStrings(args, "keep-symbol"),
+        keepPatterns: flagStrings(args, "keep").map((p) => keepPattern(p)),
+      },
       ...(flagNumber(args, "max-tokens") === undefined ? {} : { maxTokens: flagNumber(args, "max-tokens")! }),
       ...(flagString(args, "type") === undefined ? {} : { kind: flagString(args, "type") as ContentKind }),
       force: flagBoolean(args, "force"),
@@ -60,6 +65,14 @@ export const runCompress = (args: ParsedArgs, env: Record<string, string | undef
     }
     return code
   })
+
+const keepPattern = (source: string): RegExp => {
+  try {
+    return new RegExp(source)
+  } catch (e) {
+    throw new UsageError({ command: "compress", message: `--keep ${JSON.stringify(source)} is not a valid regular expression: ${reason(e)}` })
+  }
+}
 
 const compressOne = (plan: Plan, request: CompressRequest, json: boolean) =>
   Effect.gen(function* () {

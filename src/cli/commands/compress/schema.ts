@@ -32,6 +32,26 @@ export const compressCommand: CommandSpec = {
       description: "treat the input as this kind instead of detecting it",
     },
     {
+      name: "lossless",
+      type: "boolean",
+      description: "drop nothing: only rewrites that decode back exactly (JSON tables; see headroom expand)",
+    },
+    {
+      name: "keep",
+      short: "k",
+      type: "string",
+      placeholder: "REGEX",
+      repeatable: true,
+      description: "always keep lines, JSON items and matches that match REGEX (repeatable)",
+    },
+    {
+      name: "keep-symbol",
+      type: "string",
+      placeholder: "NAME",
+      repeatable: true,
+      description: "keep the whole body of this function, method or class in code (repeatable)",
+    },
+    {
       name: "output",
       short: "o",
       type: "string",
