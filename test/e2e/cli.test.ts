@@ -2,34 +2,20 @@
  * End-to-end: the compiled binary, copied alone into an empty directory (no node_modules, no
  * sources beside it), driven as a user would drive it.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { beforeAll, describe, expect, test } from "bun:test"
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { parseMarkers } from "../../src/markers/index.ts"
+import { useBinary, type BinaryRun } from "../support/binary.ts"
 
-const built = resolve(import.meta.dir, "../../dist/headroom")
 const sample = resolve(import.meta.dir, "../fixtures/samples/maven-build-failure.log")
+const binary = useBinary()
 let dir = ""
 let bin = ""
-
+let run: BinaryRun
 beforeAll(() => {
-  if (!existsSync(built)) throw new Error("dist/headroom is missing: run `bun run build` (npm test does it)")
-  dir = mkdtempSync(join(tmpdir(), "headroom-e2e-"))
-  bin = join(dir, "headroom")
-  copyFileSync(built, bin)
-  Bun.spawnSync(["chmod", "+x", bin])
+  ;({ dir, bin, run } = binary())
 })
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-const run = (args: Array<string>, stdin?: Uint8Array | string, env: Record<string, string> = {}) => {
-  const result = Bun.spawnSync([bin, ...args], {
-    cwd: dir,
-    stdin: stdin === undefined ? "ignore" : typeof stdin === "string" ? new TextEncoder().encode(stdin) : stdin,
-    env: { PATH: "/usr/bin:/bin", HOME: dir, HEADROOM_HOME: join(dir, "home"), ...env },
-  })
-  return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString(), bytes: result.stdout }
-}
 
 const logOf = (n: number) =>
   Array.from({ length: n }, (_, i) => `2024-05-01 12:00:${String(i % 60).padStart(2, "0")} INFO  fetched /api/items/${i} in ${(i * 7) % 90} ms`).join("\n") +
