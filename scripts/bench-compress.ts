@@ -5,7 +5,7 @@
  * ../shared/tools/check_needles.py; for CI logs, whether every line of the labelled failure chunk
  * survived). Prints tables and writes the same as JSON.
  *
- *   bun scripts/bench-compress.ts [--strategy balanced] [--only REGEX] [--out dist/bench]
+ *   bun scripts/bench-compress.ts [--strategy balanced|all] [--lossless] [--only REGEX] [--out dist/bench]
  *   bun scripts/bench-compress.ts --big [--big-mb 1024]   # adds the large-log run on dist/headroom
  *   bun scripts/bench-compress.ts --big-only               # the large-log run alone
  */
@@ -13,8 +13,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { Effect, Layer } from "effect"
+import { expandJson } from "../src/compressors/json/expand.ts"
 import { compressText } from "../src/pipeline/stream.ts"
-import type { Strategy } from "../src/sdk/stage.ts"
+import { DEFAULT_STAGE_OPTIONS, STRATEGIES, type Strategy } from "../src/sdk/stage.ts"
 import { SqliteStoreLayer } from "../src/store/sqlite.ts"
 import { TokenizerLayer, makeTokenizer } from "../src/tokens/index.ts"
 
@@ -27,7 +28,8 @@ const ROOT = resolve(import.meta.dir, "..")
 const CORPUS = resolve(ROOT, option("corpus", "../shared/corpus"))
 const CHECKER = resolve(ROOT, "../shared/tools/check_needles.py")
 const OUT = resolve(ROOT, option("out", "dist/bench"))
-const strategy = option("strategy", "balanced") as Strategy
+const strategyOption = option("strategy", "balanced")
+const lossless = args.includes("--lossless")
 const only = new RegExp(option("only", "."))
 const RUNS = Number(option("runs", "3"))
 
@@ -50,6 +52,8 @@ interface FileRow {
   should: [number, number]
   failedMust: Array<string>
   chunkKept: boolean | null
+  /** Lossless JSON runs: does the output expand back to the input? */
+  roundTrip: boolean | null
   deterministic: boolean
   kind: string
 }
@@ -60,8 +64,10 @@ const layer = Layer.merge(
   SqliteStoreLayer({ path: join(home, "headroom.db"), ttlMs: 3_600_000, maxBytes: 2 ** 40 }),
 )
 const tokenizer = makeTokenizer("o200k_base")
-const run = (text: string, path: string) =>
-  Effect.runPromise(compressText(text, { strategy, path }).pipe(Effect.provide(layer)))
+const run = (text: string, path: string, strategy: Strategy, lossless: boolean) =>
+  Effect.runPromise(
+    compressText(text, { strategy, path, options: { ...DEFAULT_STAGE_OPTIONS, lossless } }).pipe(Effect.provide(layer)),
+  )
 
 const manifest = readFileSync(join(CORPUS, "MANIFEST.tsv"), "utf8")
   .split("\n")
@@ -72,65 +78,101 @@ const manifest = readFileSync(join(CORPUS, "MANIFEST.tsv"), "utf8")
 // `--big-only` skips the per-file tables and runs the large log alone.
 const corpusFiles = args.includes("--big-only") ? [] : manifest.filter((f) => only.test(f[0]!))
 
-const compressedDir = join(OUT, "compressed")
-rmSync(compressedDir, { recursive: true, force: true })
-const rows: Array<FileRow> = []
 let peakRss = 0
+const strategies: Array<Strategy> = strategyOption === "all" ? [...STRATEGIES] : [strategyOption as Strategy]
+const reports: Array<{ strategy: Strategy; lossless: boolean; categories: ReturnType<typeof summarize> }> = []
 // Warm the tokenizer and the JIT so the first file's time is not the tables' load time.
-if (corpusFiles.length > 0) await run(readFileSync(join(CORPUS, corpusFiles[0]![0]!), "utf8"), corpusFiles[0]![0]!)
+if (corpusFiles.length > 0) await run(readFileSync(join(CORPUS, corpusFiles[0]![0]!), "utf8"), corpusFiles[0]![0]!, strategies[0]!, lossless)
+for (const strategy of strategies) reports.push(await benchCorpus(strategy))
 
-for (const fields of corpusFiles) {
-  const rel = fields[0]!
-  const category = fields[1]!
-  const text = readFileSync(join(CORPUS, rel), "utf8")
-  const times: Array<number> = []
-  let output = ""
-  let kind = ""
-  let deterministic = true
-  for (let r = 0; r < RUNS; r++) {
-    const started = performance.now()
-    const { text: out, summary } = await run(text, rel)
-    times.push(performance.now() - started)
-    if (r > 0 && out !== output) deterministic = false
-    output = out
-    kind = summary.language === undefined ? summary.kind : `${summary.kind}/${summary.language}`
+let big: Awaited<ReturnType<typeof bigRun>> | undefined
+if (args.includes("--big") || args.includes("--big-only")) {
+  big = await bigRun(Number(option("big-mb", "1024")))
+  mkdirSync(OUT, { recursive: true })
+  writeFileSync(join(OUT, "compress-big.json"), `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), big }, null, 1)}\n`)
+}
+if (reports.length > 1) {
+  console.log("\nall strategies")
+  printTable(
+    ["strategy", "category", "files", "median saved", "must", "should", "ms/100KB"],
+    reports.flatMap((r) =>
+      r.categories.map((c) => [r.strategy, c.category, String(c.files), `${c.medianSavedPct}%`, `${(c.mustRecall * 100).toFixed(1)}%`, `${(c.shouldRecall * 100).toFixed(1)}%`, c.msPer100KB.toFixed(2)]),
+    ),
+  )
+}
+rmSync(home, { recursive: true, force: true })
+
+/** Compresses every selected corpus file with one strategy; prints and writes its tables. */
+async function benchCorpus(strategy: Strategy) {
+  const label = lossless ? `${strategy}-lossless` : strategy
+  const compressedDir = join(OUT, "compressed", label)
+  rmSync(compressedDir, { recursive: true, force: true })
+  const rows: Array<FileRow> = []
+  for (const fields of corpusFiles) {
+    const rel = fields[0]!
+    const category = fields[1]!
+    const text = readFileSync(join(CORPUS, rel), "utf8")
+    const times: Array<number> = []
+    let output = ""
+    let kind = ""
+    let deterministic = true
+    for (let r = 0; r < RUNS; r++) {
+      const started = performance.now()
+      const { text: out, summary } = await run(text, rel, strategy, lossless)
+      times.push(performance.now() - started)
+      if (r > 0 && out !== output) deterministic = false
+      output = out
+      kind = summary.language === undefined ? summary.kind : `${summary.kind}/${summary.language}`
+    }
+    peakRss = Math.max(peakRss, process.memoryUsage().rss)
+    const target = join(compressedDir, rel)
+    mkdirSync(dirname(target), { recursive: true })
+    writeFileSync(target, output)
+    const ms = median(times)
+    const bytes = Buffer.byteLength(text)
+    const tokensBefore = tokenizer.count(text)
+    const tokensAfter = tokenizer.count(output)
+    rows.push({
+      file: rel,
+      category,
+      bytes,
+      tokensBefore,
+      tokensAfter,
+      savedPct: pct(1 - tokensAfter / tokensBefore),
+      ms,
+      mbPerS: bytes / 1e6 / (ms / 1000),
+      msPer100KB: (ms * 100_000) / bytes,
+      must: [0, 0],
+      should: [0, 0],
+      failedMust: [],
+      chunkKept: chunkKept(rel, output),
+      roundTrip: lossless && category === "json" ? roundTrips(text, output) : null,
+      deterministic,
+      kind,
+    })
   }
-  peakRss = Math.max(peakRss, process.memoryUsage().rss)
-  const target = join(compressedDir, rel)
-  mkdirSync(dirname(target), { recursive: true })
-  writeFileSync(target, output)
-  const ms = median(times)
-  const bytes = Buffer.byteLength(text)
-  const tokensBefore = tokenizer.count(text)
-  const tokensAfter = tokenizer.count(output)
-  rows.push({
-    file: rel,
-    category,
-    bytes,
-    tokensBefore,
-    tokensAfter,
-    savedPct: pct(1 - tokensAfter / tokensBefore),
-    ms,
-    mbPerS: bytes / 1e6 / (ms / 1000),
-    msPer100KB: (ms * 100_000) / bytes,
-    must: [0, 0],
-    should: [0, 0],
-    failedMust: [],
-    chunkKept: chunkKept(rel, output),
-    deterministic,
-    kind,
-  })
+  if (rows.length > 0) scoreNeedles(rows, compressedDir, label)
+  printFiles(rows, label)
+  const categories = summarize(rows)
+  printCategories(categories)
+  const report = { strategy, lossless, date: new Date().toISOString(), machine: machine(), peakRssMB: Math.round(peakRss / 1e6), categories, files: rows }
+  mkdirSync(OUT, { recursive: true })
+  const reportPath = join(OUT, `compress-${label}.json`)
+  if (rows.length > 0) {
+    writeFileSync(reportPath, `${JSON.stringify(report, null, 1)}\n`)
+    console.log(`\npeak RSS ${Math.round(peakRss / 1e6)} MB · JSON: ${reportPath}`)
+  }
+  return { strategy, lossless, categories }
 }
 
-// Fidelity: the shared needle checker scores every compressed file.
-const needlesJson = join(OUT, "needles.json")
-const checker = corpusFiles.length === 0 ? undefined : Bun.spawnSync(["python3", CHECKER, "--compressed-dir", compressedDir, "--json-out", needlesJson], {
-  stdout: "pipe",
-  stderr: "pipe",
-})
-if (checker !== undefined && checker.exitCode !== 0) {
-  console.error(`needle checker failed: ${checker.stderr.toString()}`)
-} else if (checker !== undefined) {
+/** Fidelity: the shared needle checker scores every compressed file. */
+function scoreNeedles(rows: Array<FileRow>, compressedDir: string, label: string) {
+  const needlesJson = join(OUT, `needles-${label}.json`)
+  const checker = Bun.spawnSync(["python3", CHECKER, "--compressed-dir", compressedDir, "--json-out", needlesJson], { stdout: "pipe", stderr: "pipe" })
+  if (checker.exitCode !== 0) {
+    console.error(`needle checker failed: ${checker.stderr.toString()}`)
+    return
+  }
   const scored = JSON.parse(readFileSync(needlesJson, "utf8")) as Array<{
     file: string
     must: [number, number]
@@ -146,27 +188,20 @@ if (checker !== undefined && checker.exitCode !== 0) {
   }
 }
 
-printFiles(rows)
-const categories = summarize(rows)
-printCategories(categories)
-
-let big: Awaited<ReturnType<typeof bigRun>> | undefined
-if (args.includes("--big") || args.includes("--big-only")) big = await bigRun(Number(option("big-mb", "1024")))
-
-const report = {
-  strategy,
-  date: new Date().toISOString(),
-  machine: { cpus: navigator.hardwareConcurrency, bun: Bun.version },
-  peakRssMB: Math.round(peakRss / 1e6),
-  categories,
-  files: rows,
-  ...(big === undefined ? {} : { big }),
+function machine() {
+  return { cpus: navigator.hardwareConcurrency, bun: Bun.version }
 }
-mkdirSync(OUT, { recursive: true })
-const reportPath = join(OUT, corpusFiles.length === 0 ? "compress-big.json" : `compress-${strategy}.json`)
-writeFileSync(reportPath, `${JSON.stringify(report, null, 1)}\n`)
-console.log(`\n${corpusFiles.length === 0 ? "" : `peak RSS ${Math.round(peakRss / 1e6)} MB · `}JSON: ${reportPath}`)
-rmSync(home, { recursive: true, force: true })
+
+/** Lossless JSON: `headroom expand` gives back JSON equal to the input (parsed and compared). */
+function roundTrips(input: string, output: string): boolean {
+  const expanded = expandJson(output)
+  if (!expanded.ok) return false
+  try {
+    return Bun.deepEquals(JSON.parse(expanded.json), JSON.parse(input), true)
+  } catch {
+    return false
+  }
+}
 
 function median(values: Array<number>): number {
   const s = [...values].sort((a, b) => a - b)
@@ -210,9 +245,10 @@ function normalize(s: string): string {
     .trim()
 }
 
-function printFiles(rows: Array<FileRow>) {
-  console.log(`\nheadroom compress --strategy ${strategy} over ${CORPUS}\n`)
-  const header = ["file", "kind", "tokens", "→ after", "saved", "ms", "MB/s", "ms/100KB", "must", "should", "chunk"]
+function printFiles(rows: Array<FileRow>, label: string) {
+  if (rows.length === 0) return
+  console.log(`\nheadroom compress --strategy ${label} over ${CORPUS}\n`)
+  const header = ["file", "kind", "tokens", "→ after", "saved", "ms", "MB/s", "ms/100KB", "must", "should", "chunk", ...(lossless ? ["round trip"] : [])]
   const table = rows.map((r) => [
     r.file,
     r.kind,
@@ -225,6 +261,7 @@ function printFiles(rows: Array<FileRow>) {
     `${r.must[0]}/${r.must[1]}`,
     `${r.should[0]}/${r.should[1]}`,
     r.chunkKept === null ? "" : r.chunkKept ? "kept" : "LOST",
+    ...(lossless ? [r.roundTrip === null ? "" : r.roundTrip ? "exact" : "BROKEN"] : []),
   ])
   printTable(header, table)
   const lost = rows.filter((r) => r.must[0] < r.must[1])
@@ -249,6 +286,7 @@ function summarize(rows: Array<FileRow>) {
       const bytes = rs.reduce((a, r) => a + r.bytes, 0)
       const ms = rs.reduce((a, r) => a + r.ms, 0)
       const chunks = rs.filter((r) => r.chunkKept !== null)
+      const trips = rs.filter((r) => r.roundTrip !== null)
       return {
         category,
         files: rs.length,
@@ -258,6 +296,7 @@ function summarize(rows: Array<FileRow>) {
         mustRecall: must[1] === 0 ? 1 : must[0] / must[1],
         shouldRecall: should[1] === 0 ? 1 : should[0] / should[1],
         chunksKept: chunks.length === 0 ? null : `${chunks.filter((r) => r.chunkKept).length}/${chunks.length}`,
+        roundTrips: trips.length === 0 ? null : `${trips.filter((r) => r.roundTrip).length}/${trips.length}`,
         mbPerS: bytes / 1e6 / (ms / 1000),
         msPer100KB: (ms * 100_000) / bytes,
       }
@@ -265,9 +304,10 @@ function summarize(rows: Array<FileRow>) {
 }
 
 function printCategories(cats: ReturnType<typeof summarize>) {
+  if (cats.length === 0) return
   console.log("\nper category")
   printTable(
-    ["category", "files", "tokens", "→ after", "median saved", "must", "should", "chunks", "MB/s", "ms/100KB"],
+    ["category", "files", "tokens", "→ after", "median saved", "must", "should", "chunks", "MB/s", "ms/100KB", ...(lossless ? ["round trips"] : [])],
     cats.map((c) => [
       c.category,
       String(c.files),
@@ -279,6 +319,7 @@ function printCategories(cats: ReturnType<typeof summarize>) {
       c.chunksKept ?? "",
       c.mbPerS.toFixed(1),
       c.msPer100KB.toFixed(2),
+      ...(lossless ? [c.roundTrips ?? ""] : []),
     ]),
   )
 }

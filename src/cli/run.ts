@@ -7,6 +7,8 @@ import { compressCommand } from "./commands/compress/schema.ts"
 import { commandHelp, helpFor } from "./commands/help/index.ts"
 import { runRetrieve } from "./commands/retrieve/index.ts"
 import { retrieveCommand } from "./commands/retrieve/schema.ts"
+import { runExpand } from "./commands/expand/index.ts"
+import { expandCommand } from "./commands/expand/schema.ts"
 import { EXIT, UsageError, describeFailure } from "./errors.ts"
 import { closest } from "./args.ts"
 
@@ -16,6 +18,7 @@ type Runner = (args: ParsedArgs, env: Env) => Effect.Effect<number, unknown>
 const RUNNERS = [
   { spec: compressCommand, run: runCompress as Runner },
   { spec: retrieveCommand, run: runRetrieve as Runner },
+  { spec: expandCommand, run: runExpand as Runner },
 ]
 
 /** Runs one command line; returns the exit code. Every failure is reported here, once. */

@@ -48,6 +48,9 @@ const OTHER_EXTENSIONS: Readonly<Record<string, PathHint>> = {
   mdx: { kind: "markdown" },
   mkd: { kind: "markdown" },
   txt: { kind: "text" },
+  html: { kind: "html" },
+  htm: { kind: "html" },
+  xhtml: { kind: "html" },
   rst: { kind: "text" },
 }
 

@@ -63,6 +63,18 @@ const diffVerdict = (f: Features, hint: PathHint | undefined): number => {
   return 0
 }
 
+/**
+ * Confidence that the sample is an HTML fragment (no doctype: a saved snippet, an API's HTML body),
+ * 0 if it is not. Mostly tag lines with HTML elements among them; JSX, templates and files named
+ * as code or markdown are left to those kinds. A .html name asks for less.
+ */
+const htmlFragmentVerdict = (f: Features, hint: PathHint | undefined): number => {
+  if (f.markup !== undefined || hint?.kind === "code" || hint?.kind === "markdown" || f.scriptedLines > 0.1 * f.nonBlank) return 0
+  const tags = f.tagLines / f.nonBlank
+  if (hint?.kind === "html") return f.tagLines >= 2 && f.htmlLines >= 1 ? 0.8 : 0
+  return f.htmlLines >= 3 && tags >= 0.5 ? 0.5 + 0.3 * tags : 0
+}
+
 /** Confidence that the sample is grep / rg / ag output, 0 if it is not. */
 const searchVerdict = (f: Features): number => {
   const n = f.nonBlank
@@ -193,7 +205,9 @@ export const detect = (text: string, hint?: { readonly path?: string }): Detecti
   // Markup documents (an XML prolog or an HTML doctype first) are decided before embedded stack
   // traces or timestamps (JUnit reports) make them look like logs. XML has no kind of its own.
   if (f.markup === "html" && f.tagLines >= 2) return result("html", 0.8)
-  if (f.markup === "xml" && f.tagLines >= 2) return result("text", 0.7, "xml")
+  if (f.markup === "xml" && f.tagLines >= 2) return pathHint?.kind === "html" ? result("html", 0.8) : result("text", 0.7, "xml")
+  const fragment = htmlFragmentVerdict(f, pathHint)
+  if (fragment > 0) return result("html", fragment)
   const search = searchVerdict(f)
   if (search > 0) return result("search", search)
   const trace = traceVerdict(f)

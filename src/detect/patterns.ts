@@ -42,6 +42,10 @@ export interface Features {
   readonly proseLines: number
   // markup
   readonly tagLines: number
+  /** Lines holding an HTML element (`<div`, `<p>`, `<a href`, `<li>`…), at their start or inline. */
+  readonly htmlLines: number
+  /** Lines that make tags JSX or a template rather than HTML (`className=`, `={`, imports). */
+  readonly scriptedLines: number
   readonly markup: "xml" | "html" | undefined
 }
 
@@ -244,6 +248,9 @@ const isProseStart = (c: number): boolean =>
 const TAG_LINE = /^\s*(?:<\/?[A-Za-z][\w:.-]*(?:\s|\/?>|$)|<!--|<!\[CDATA\[)/
 const XML_START = /^\s*<\?xml\b/
 const HTML_START = /^\s*(?:<!DOCTYPE html|<html\b)/i
+const HTML_ELEMENT =
+  /<\/?(?:html|head|body|div|p|a|span|ul|ol|li|table|thead|tbody|tr|td|th|h[1-6]|section|article|nav|header|footer|main|aside|form|button|label|img|br|hr|meta|link|script|style|pre|blockquote|em|strong|small|figure|figcaption|dl|dt|dd|noscript|iframe)(?=[\s>/])/i
+const SCRIPTED = /\bclassName=|=\{|^\s*(?:import|export|const|let|function|return)\b|\{\{|\{%|<\?php|\bv-(?:if|for|bind)=/
 
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/
 
@@ -323,6 +330,8 @@ export const analyze = (sample: Sample): Features => {
   let fences = 0
   let proseLines = 0
   let tagLines = 0
+  let htmlLines = 0
+  let scriptedLines = 0
   let markup: "xml" | "html" | undefined
   let firstSeen = false
 
@@ -509,6 +518,8 @@ export const analyze = (sample: Sample): Features => {
 
     // ---- markup
     if (ci === 0x3c /* < */ && TAG_LINE.test(t)) tagLines++
+    if (t.includes("<") && HTML_ELEMENT.test(t)) htmlLines++
+    if (SCRIPTED.test(t)) scriptedLines++
 
     prevText = t
   }
@@ -541,6 +552,8 @@ export const analyze = (sample: Sample): Features => {
     fences,
     proseLines,
     tagLines,
+    htmlLines,
+    scriptedLines,
     markup,
   }
 }

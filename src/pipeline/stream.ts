@@ -104,7 +104,12 @@ export const compressStream = <E, W>(
             return yield* new BinaryInput({ source: request.path ?? "standard input" })
           }
           const text = decodeLossless(segment.bytes)
-          detection = request.kind !== undefined ? { kind: request.kind, confidence: 1 } : detect(text, pathHint(request.path))
+          const found = detect(text, pathHint(request.path))
+          // A forced kind keeps what detection learned about it (a code file's language).
+          detection =
+            request.kind === undefined
+              ? found
+              : { kind: request.kind, confidence: 1, ...(found.kind === request.kind && found.language !== undefined ? { language: found.language } : {}) }
           const probe = makeBlock("", { kind: detection.kind })
           toPrepare = settings.stages
             .filter((s) => BUILT_IN_STAGES.includes(s) && PREPARERS[s.name] !== undefined && routes(s, probe))
@@ -117,7 +122,7 @@ export const compressStream = <E, W>(
         return { segment, text: undefined, prepared }
       })
 
-    // Documents that only parse whole (JSON, code, HTML) are gathered up to a cap, not cut.
+    // Documents that only parse whole (JSON, code, HTML, XML) are gathered up to a cap, not cut.
     const gathered: Array<Uint8Array> = []
     let gatheredBytes = 0
     let gathering = true
@@ -127,7 +132,7 @@ export const compressStream = <E, W>(
         const d = detection!
         let { segment, text } = ready
         const prepared = ready.prepared
-        if (gathering && WHOLE_DOCUMENT_KINDS.includes(d.kind)) {
+        if (gathering && isWholeDocument(d)) {
           gathered.push(segment.bytes)
           gatheredBytes += segment.bytes.length
           if (!segment.last && gatheredBytes <= WHOLE_DOCUMENT_MAX_BYTES) return ""
@@ -210,8 +215,10 @@ interface ReadySegment {
 
 const pathHint = (path: string | undefined) => (path === undefined || path === "-" ? undefined : { path })
 
-/** Kinds whose stages need the whole document: a JSON value, a source file, an HTML page. */
+/** Kinds whose stages need the whole document: a JSON value, a source file, an HTML page, XML. */
 const WHOLE_DOCUMENT_KINDS: ReadonlyArray<ContentKind> = ["json", "code", "html"]
+const isWholeDocument = (d: Detection): boolean =>
+  WHOLE_DOCUMENT_KINDS.includes(d.kind) || (d.kind === "text" && d.language === "xml")
 const WHOLE_DOCUMENT_MAX_BYTES = 64 * 1024 * 1024
 
 const MAX_LISTED_MARKERS = 10_000

@@ -1,4 +1,5 @@
 import { MARKER_PATTERN, quoteTemplate, type LineRange } from "../../markers/index.ts"
+import { describeFold, foldFrames, type FoldPolicy, type FrameFold } from "../stacktrace/fold.ts"
 import { cleanLine } from "./clean.ts"
 import {
   BLANK,
@@ -126,8 +127,9 @@ interface Analysis {
 /** Compresses one block of log text; returns the new text (the caller's gate decides if it is kept). */
 export const compressLog = (request: LogRequest, state: LogStreamState, io: LogIO): string => {
   const analysis = analyse(request.text, state, request.prepared)
-  const priority = choose(analysis, request, state)
-  const candidates = new Renderer(analysis, io, request.policy)
+  const folds = new Map<number, FoldedRun>()
+  const priority = choose(analysis, request, state, folds)
+  const candidates = new Renderer(analysis, io, request.policy, folds)
   const full = candidates.render(priority, true)
   if (request.maxTokens === undefined || io.countTokens(full) <= request.maxTokens) return full
   return candidates.fit(priority, request.maxTokens)
@@ -183,7 +185,8 @@ const analyse = (text: string, state: LogStreamState, prepared?: PreparedLines):
   return { clean, flags, entries, touched, trailingNewline, eventLog: sampled > 0 && stamped >= 0.7 * sampled }
 }
 
-const choose = (a: Analysis, request: LogRequest, state: LogStreamState): Uint8Array => {
+/** Decides what each line is kept for; library-frame runs folded inside error blocks go to `folds`. */
+const choose = (a: Analysis, request: LogRequest, state: LogStreamState, folds: Map<number, FoldedRun>): Uint8Array => {
   const { policy } = request
   const n = a.clean.length
   const priority = new Uint8Array(n)
@@ -263,12 +266,69 @@ const choose = (a: Analysis, request: LogRequest, state: LogStreamState): Uint8A
 
   if (!a.eventLog) capRareRuns(a, priority, policy)
 
+  const inBlock = new Uint8Array(n)
   for (const anchor of anchors) {
     const end = keepBlock(a, anchor, policy, keep)
+    inBlock.fill(1, anchor, end + 1)
     for (let k = Math.max(0, anchor - policy.context); k < anchor; k++) keep(k, Keep.context)
     for (let k = end + 1; k <= Math.min(n - 1, end + policy.context); k++) keep(k, Keep.context)
   }
+  if (policy.frameFolds.repeated || policy.frameFolds.longRun < n) foldLibraryFrames(a, priority, inBlock, policy.frameFolds, folds)
   return priority
+}
+
+/** Lines folded into one marker, by their first line. */
+interface FoldedRun {
+  readonly to: number
+  readonly summary: string
+}
+
+// Repeated runs of at least three library frames fold; application frames always stay.
+const FRAME_FOLD: FoldPolicy = { minRun: 3, appFrames: Number.POSITIVE_INFINITY, keepRunEnds: false }
+
+/**
+ * An error block keeps its trace, but a run of framework, runtime or standard-library frames in
+ * it says little: it folds into one marker naming the packages (see src/compressors/stacktrace)
+ * when an earlier kept block already shows every line of it (the same test-runner frames under
+ * each failing test), or when it is long. Head, tail, status and error lines always stay.
+ */
+const foldLibraryFrames = (a: Analysis, priority: Uint8Array, inBlock: Uint8Array, policy: LogPolicy["frameFolds"], folds: Map<number, FoldedRun>) => {
+  const n = a.clean.length
+  const shown = new Set<string>()
+  const show = (from: number, to: number) => {
+    for (let k = from; k < to; k++) if (priority[k]! > 0) shown.add(a.clean[k]!)
+  }
+  let i = 0
+  while (i < n) {
+    if (inBlock[i] === 0) {
+      i++
+      continue
+    }
+    let j = i
+    while (j < n && inBlock[j] === 1) j++
+    let cursor = i
+    for (const fold of foldFrames(a.clean, FRAME_FOLD, undefined, i, j)) {
+      show(cursor, fold.from)
+      cursor = fold.to
+      const repeated = policy.repeated && everyLineShown(a.clean, fold, shown)
+      if (!repeated && fold.frames < policy.longRun) {
+        show(fold.from, fold.to)
+        continue
+      }
+      folds.set(fold.from, { to: fold.to, summary: repeated ? `${describeFold(fold)}, as in the trace above` : describeFold(fold) })
+      for (let k = fold.from; k < fold.to; k++) {
+        const p = priority[k]!
+        if (p !== Keep.headTail && p !== Keep.status && p !== Keep.error) priority[k] = 0
+      }
+    }
+    show(cursor, j)
+    i = j
+  }
+}
+
+const everyLineShown = (clean: ReadonlyArray<string>, fold: FrameFold, shown: ReadonlySet<string>): boolean => {
+  for (let k = fold.from; k < fold.to; k++) if (!shown.has(clean[k]!)) return false
+  return true
 }
 
 /**
@@ -377,6 +437,8 @@ class Renderer {
     private readonly a: Analysis,
     private readonly io: LogIO,
     private readonly policy: LogPolicy,
+    /** Library-frame runs folded inside error blocks, by first line. */
+    private readonly folds: ReadonlyMap<number, FoldedRun>,
   ) {}
 
   /** Text keeping every line with a priority, or only those set in `keepOnly`. */
@@ -411,7 +473,10 @@ class Renderer {
       } else if (chars <= GAP_WORTH_MARKING_CHARS) {
         for (let k = i; k < j; k++) out.push(clean[k]!)
       } else {
-        out.push(this.io.marker(this.gapSummary(i, j), { from: i + 1, to: j }))
+        // A folded frame run names its packages, even with the blank lines after it in the gap.
+        const fold = this.folds.get(i)
+        const summary = fold !== undefined && fold.to <= j && this.blank(fold.to, j) ? fold.summary : this.gapSummary(i, j)
+        out.push(this.io.marker(summary, { from: i + 1, to: j }))
         omitted += j - i
         gaps++
         for (let k = i; k < j; k++) {
@@ -455,6 +520,11 @@ class Renderer {
       }
     }
     return best
+  }
+
+  private blank(from: number, to: number): boolean {
+    for (let k = from; k < to; k++) if (!(this.a.flags[k]! & BLANK)) return false
+    return true
   }
 
   private gapSummary(from: number, to: number): string {

@@ -28,6 +28,12 @@ export interface LogPolicy {
   readonly representatives: boolean
   /** Name the dominant templates of a gap inside its marker. */
   readonly detailedMarkers: boolean
+  /**
+   * Runs of library frames inside kept error blocks that fold into one marker: runs of three or
+   * more an earlier kept trace already shows line for line (when `repeated`), and any run of at
+   * least `longRun` frames.
+   */
+  readonly frameFolds: { readonly repeated: boolean; readonly longRun: number }
 }
 
 export const LOG_POLICIES: Record<Strategy, LogPolicy> = {
@@ -45,6 +51,7 @@ export const LOG_POLICIES: Record<Strategy, LogPolicy> = {
     paragraphLines: 30,
     representatives: true,
     detailedMarkers: true,
+    frameFolds: { repeated: false, longRun: Number.POSITIVE_INFINITY },
   },
   balanced: {
     head: 3,
@@ -60,6 +67,7 @@ export const LOG_POLICIES: Record<Strategy, LogPolicy> = {
     paragraphLines: 12,
     representatives: true,
     detailedMarkers: true,
+    frameFolds: { repeated: true, longRun: Number.POSITIVE_INFINITY },
   },
   aggressive: {
     head: 1,
@@ -75,5 +83,6 @@ export const LOG_POLICIES: Record<Strategy, LogPolicy> = {
     paragraphLines: 4,
     representatives: false,
     detailedMarkers: false,
+    frameFolds: { repeated: true, longRun: 8 },
   },
 }
