@@ -151,6 +151,20 @@ describe("the binary", () => {
     expect(notFound.code).toBe(1)
     expect(notFound.stderr).toContain("nothing is stored under 0123456789ab")
     expect(run(["retrieve", "xyz"]).code).toBe(2)
+
+    const contradiction = run(["compress", "--lossless", "--max-tokens", "100"], "x\n")
+    expect(contradiction.code).toBe(2)
+    expect(contradiction.stderr).toContain("--lossless and --max-tokens can't both hold")
+    const badKeep = run(["compress", "--keep", "(unclosed"], "x\n")
+    expect(badKeep.code).toBe(2)
+    expect(badKeep.stderr).toContain("--keep \"(unclosed\" is not a valid regular expression")
+  })
+
+  test("--lossless leaves what it can't encode reversibly byte for byte", () => {
+    const log = `${logOf(2000)}trailing blanks   \n\n\n\n`
+    const out = run(["compress", "--lossless"], log)
+    expect(out.code).toBe(0)
+    expect(out.stdout).toBe(log)
   })
 
   test("invalid UTF-8 passes through byte for byte where untouched", () => {

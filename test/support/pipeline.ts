@@ -10,6 +10,7 @@ import { SqliteStoreLayer } from "../../src/store/sqlite.ts"
 import { TokenizerLayer, makeTokenizer } from "../../src/tokens/index.ts"
 import { decodeLossless } from "../../src/io/utf8.ts"
 import { sliceLines } from "../../src/cli/commands/retrieve/lines.ts"
+import { DEFAULT_STAGE_OPTIONS, type ContentKind, type Stage, type Strategy } from "../../src/sdk/index.ts"
 
 export const tokenizer = makeTokenizer("o200k_base")
 
@@ -46,3 +47,24 @@ export const redeemAll = async (store: ReturnType<typeof withStore>, output: str
   }
   return redeemed
 }
+
+/** Options a stage's tests vary, as the CLI's flags would. */
+export interface StageRun {
+  readonly strategy?: Strategy
+  readonly maxTokens?: number
+  readonly keep?: ReadonlyArray<RegExp>
+  readonly segmentBytes?: number
+}
+
+/** Runs one stage alone through the real pipeline, on blocks forced to `kind`. */
+export const stageRunner =
+  (store: ReturnType<typeof withStore>, stage: Stage, kind: ContentKind) =>
+  (text: string, run: StageRun = {}) =>
+    store.compress(text, {
+      kind,
+      stages: [stage],
+      strategy: run.strategy ?? "balanced",
+      ...(run.maxTokens === undefined ? {} : { maxTokens: run.maxTokens }),
+      ...(run.keep === undefined ? {} : { options: { ...DEFAULT_STAGE_OPTIONS, keepPatterns: run.keep } }),
+      ...(run.segmentBytes === undefined ? {} : { segmentBytes: run.segmentBytes }),
+    })

@@ -5,7 +5,7 @@ import { Effect } from "effect"
 import { parseMarkers } from "../../markers/index.ts"
 import { DEFAULT_STAGE_OPTIONS, Unchanged, makeBlock, type Strategy } from "../../sdk/index.ts"
 import { fakeContext } from "../../../test/support/context.ts"
-import { redeemAll, tokenizer, withStore } from "../../../test/support/pipeline.ts"
+import { redeemAll, stageRunner, tokenizer, withStore } from "../../../test/support/pipeline.ts"
 import { diffCompressor } from "./index.ts"
 
 const store = withStore()
@@ -17,21 +17,7 @@ const FEATURE = fixture("feature.diff")
 /** The same change with `--binary`: the PNG comes as a GIT binary patch. */
 const FEATURE_BINARY = fixture("feature-binary.diff")
 
-interface Run {
-  strategy?: Strategy
-  maxTokens?: number
-  keep?: ReadonlyArray<RegExp>
-  segmentBytes?: number
-}
-const compress = (text: string, run: Run = {}) =>
-  store.compress(text, {
-    kind: "diff",
-    stages: [diffCompressor],
-    strategy: run.strategy ?? "balanced",
-    ...(run.maxTokens === undefined ? {} : { maxTokens: run.maxTokens }),
-    ...(run.keep === undefined ? {} : { options: { ...DEFAULT_STAGE_OPTIONS, keepPatterns: run.keep } }),
-    ...(run.segmentBytes === undefined ? {} : { segmentBytes: run.segmentBytes }),
-  })
+const compress = stageRunner(store, diffCompressor, "diff")
 
 /** The diff cut into its `diff --git` sections, each with its lines (a CR stays on its line). */
 const sections = (text: string) =>

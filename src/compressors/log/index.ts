@@ -14,6 +14,7 @@ export const logCompressor = defineStage({
   kinds: ["log", "stacktrace"],
   timeoutMs: 30_000,
   run: (block, ctx) => {
+    if (ctx.options.lossless) return Unchanged
     const state = ctx.state(newLogState)
     let hash: string | undefined
     const text = compressLog(

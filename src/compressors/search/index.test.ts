@@ -5,7 +5,7 @@ import { Effect } from "effect"
 import { parseMarkers } from "../../markers/index.ts"
 import { DEFAULT_STAGE_OPTIONS, Unchanged, makeBlock, type Strategy } from "../../sdk/index.ts"
 import { fakeContext } from "../../../test/support/context.ts"
-import { redeemAll, tokenizer, withStore } from "../../../test/support/pipeline.ts"
+import { redeemAll, stageRunner, tokenizer, withStore } from "../../../test/support/pipeline.ts"
 import { searchCompressor } from "./index.ts"
 import { SEARCH_POLICIES } from "./policy.ts"
 
@@ -22,21 +22,7 @@ const VIMGREP = fixture("vimgrep.txt") // rg --vimgrep logger .
 const RG_JSON = fixture("rg.json") // rg --json -C1 logger src dist
 const SINGLE = fixture("single.txt") // grep -n logger src/api/routes.ts
 
-interface Run {
-  strategy?: Strategy
-  maxTokens?: number
-  keep?: ReadonlyArray<RegExp>
-  segmentBytes?: number
-}
-const compress = (text: string, run: Run = {}) =>
-  store.compress(text, {
-    kind: "search",
-    stages: [searchCompressor],
-    strategy: run.strategy ?? "balanced",
-    ...(run.maxTokens === undefined ? {} : { maxTokens: run.maxTokens }),
-    ...(run.keep === undefined ? {} : { options: { ...DEFAULT_STAGE_OPTIONS, keepPatterns: run.keep } }),
-    ...(run.segmentBytes === undefined ? {} : { segmentBytes: run.segmentBytes }),
-  })
+const compress = stageRunner(store, searchCompressor, "search")
 
 /** Match lines per path in `path:line:…` output (context lines and markers are not matches). */
 const matchesPerPath = (text: string) => {

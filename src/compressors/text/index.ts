@@ -13,6 +13,8 @@ export const textCompressor = defineStage({
   description: "whitespace, blank-line, repeated-line and duplicate-paragraph squeezing",
   kinds: ["text", "markdown", "json", "search"],
   run: (block, ctx) => {
+    // Even trailing blanks are bytes `--lossless` promises to keep.
+    if (ctx.options.lossless) return Unchanged
     const text = squeeze(block.text, block.kind, ctx)
     return text === block.text ? Unchanged : withText(block, text)
   },

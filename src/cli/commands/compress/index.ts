@@ -24,6 +24,9 @@ export const runCompress = (args: ParsedArgs, env: Record<string, string | undef
   Effect.gen(function* () {
     const inputs = args.positionals.length === 0 ? [STDIN] : [...args.positionals]
     const plans = planOutputs(inputs, flagString(args, "output"))
+    if (flagBoolean(args, "lossless") && flagNumber(args, "max-tokens") !== undefined) {
+      throw new UsageError({ command: "compress", message: "--lossless and --max-tokens can't both hold: a budget may have to drop content, --lossless drops none" })
+    }
     const json = flagBoolean(args, "json")
     const stats = flagBoolean(args, "stats")
     const request: CompressRequest = {
