@@ -1,4 +1,5 @@
 /** Runs the real pipeline in-process with a throwaway originals store, for tests. */
+import { expect } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -68,3 +69,15 @@ export const stageRunner =
       ...(run.keep === undefined ? {} : { options: { ...DEFAULT_STAGE_OPTIONS, keepPatterns: run.keep } }),
       ...(run.segmentBytes === undefined ? {} : { segmentBytes: run.segmentBytes }),
     })
+
+/** Every marker of `output` redeems to exactly the original lines of its range (or the whole original). */
+export const expectRedeemsExactly = async (store: ReturnType<typeof withStore>, output: string, original: string) => {
+  const markers = parseMarkers(output)
+  const redeemed = await redeemAll(store, output)
+  const lines = original.split("\n")
+  markers.forEach((m, i) => {
+    if (m.range === undefined) expect(redeemed[i]).toBe(original)
+    else expect(redeemed[i]).toBe(`${lines.slice(m.range.from - 1, m.range.to).join("\n")}\n`)
+  })
+  return markers
+}

@@ -5,7 +5,7 @@ import { Effect } from "effect"
 import { parseMarkers } from "../../markers/index.ts"
 import { DEFAULT_STAGE_OPTIONS, Unchanged, makeBlock, type Strategy } from "../../sdk/index.ts"
 import { fakeContext } from "../../../test/support/context.ts"
-import { redeemAll, stageRunner, tokenizer, withStore } from "../../../test/support/pipeline.ts"
+import { expectRedeemsExactly, redeemAll, stageRunner, tokenizer, withStore } from "../../../test/support/pipeline.ts"
 import { diffCompressor } from "./index.ts"
 
 const store = withStore()
@@ -40,17 +40,7 @@ const expectLinesInOrder = (text: string, needles: ReadonlyArray<string>) => {
   }
 }
 
-/** Every marker of `output` redeems to exactly the original lines of its range. */
-const expectMarkersRedeem = async (output: string, original: string) => {
-  const markers = parseMarkers(output)
-  const redeemed = await redeemAll(store, output)
-  const lines = original.split("\n")
-  markers.forEach((m, i) => {
-    if (m.range === undefined) expect(redeemed[i]).toBe(original)
-    else expect(redeemed[i]).toBe(`${lines.slice(m.range.from - 1, m.range.to).join("\n")}\n`)
-  })
-  return markers
-}
+const expectMarkersRedeem = (output: string, original: string) => expectRedeemsExactly(store, output, original)
 
 const SUMMARISED = ["assets/logo.png", "dist/app.min.js", "package-lock.json", "src/util/strings.py"]
 
