@@ -11,6 +11,7 @@ export {
   StageError,
   Unchanged,
   defineStage,
+  originalMarkers,
 } from "./stage.ts"
 export type { Stage, StageContext, StageOptions, StageResult, StageReturn, StageSpec, Strategy } from "./stage.ts"
 export { formatMarker, parseMarkers, quoteTemplate, MARKER_PATTERN } from "../markers/index.ts"

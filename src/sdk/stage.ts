@@ -1,6 +1,6 @@
 import { Data, Effect } from "effect"
 import type { Block, ContentKind } from "./block.ts"
-import type { Marker } from "../markers/index.ts"
+import type { LineRange, Marker } from "../markers/index.ts"
 
 /** How much detail to trade for savings. */
 export const STRATEGIES = ["conservative", "balanced", "aggressive"] as const
@@ -62,6 +62,19 @@ export interface StageContext {
    * src/pipeline/preparers.ts); undefined otherwise, and the stage does that work itself.
    */
   readonly prepared: unknown
+}
+
+/**
+ * The marker writer most stages want: `original` is retained on the first marker (a stage that
+ * ends up omitting nothing stores nothing), and every marker redeems it, or the 1-based line
+ * `range` of it.
+ */
+export const originalMarkers = (ctx: StageContext, original: string) => {
+  let hash: string | undefined
+  return (summary: string, range?: LineRange): string => {
+    hash ??= ctx.retain(original)
+    return ctx.marker({ summary, hash, ...(range === undefined ? {} : { range }) })
+  }
 }
 
 /** A failure inside a stage. The pipeline logs it, counts it, and keeps the block as it was. */

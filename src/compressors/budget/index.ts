@@ -1,4 +1,5 @@
-import { Unchanged, defineStage, withText } from "../../sdk/index.ts"
+import { Unchanged, defineStage, originalMarkers, withText } from "../../sdk/index.ts"
+import { splitLines } from "../../strings/lines.ts"
 
 /**
  * The last word on `--max-tokens`: whatever kind a block is, if the stages before left it over
@@ -14,17 +15,14 @@ export const budgetCutter = defineStage({
     const max = ctx.maxTokens
     if (max === undefined || ctx.countTokens(block.text) <= max) return Unchanged
     const trailingNewline = block.text.endsWith("\n")
-    const lines = block.text.split("\n")
-    if (trailingNewline) lines.pop()
-    let hash: string | undefined
+    const lines = splitLines(block.text)
+    const marker = originalMarkers(ctx, block.text)
     const render = (keep: number): string => {
       const head = Math.ceil(keep / 2)
       const tail = keep - head
       const from = head + 1
       const to = lines.length - tail
-      hash ??= ctx.retain(block.text)
-      const marker = ctx.marker({ summary: `${to - from + 1} lines omitted to fit ${max} tokens`, hash, range: { from, to } })
-      const text = [...lines.slice(0, head), marker, ...lines.slice(lines.length - tail)].join("\n")
+      const text = [...lines.slice(0, head), marker(`${to - from + 1} lines omitted to fit ${max} tokens`, { from, to }), ...lines.slice(lines.length - tail)].join("\n")
       return trailingNewline ? `${text}\n` : text
     }
     // Largest number of kept lines that fits; zero lines is one marker, the least we can send.

@@ -1,12 +1,13 @@
 import { scoreCode } from "../../detect/code.ts"
 import { hintFromPath } from "../../detect/hint.ts"
 import { sampleText } from "../../detect/sample.ts"
-import { STRATEGIES, Unchanged, defineStage, withText, type Block, type StageContext } from "../../sdk/index.ts"
+import { STRATEGIES, Unchanged, defineStage, originalMarkers, withText, type Block, type StageContext } from "../../sdk/index.ts"
 import { LANGUAGES, grammarsFor, type LanguageSpec } from "./languages.ts"
 import { outline, type Outline } from "./outline.ts"
 import { parse } from "./parse.ts"
 import { CODE_POLICIES, MAX_CODE_CHARS, MAX_ERROR_SHARE } from "./policy.ts"
 import { render } from "./render.ts"
+import { splitLines } from "../../strings/lines.ts"
 
 /**
  * Source code, read through its syntax tree (tree-sitter): every declaration and signature line
@@ -57,11 +58,8 @@ const languageOf = (block: Block): LanguageSpec | undefined => {
 
 /** Renders at the requested strategy, then at stricter ones while the result is over the token budget. */
 const compress = (block: Block, lines: ReadonlyArray<string>, shape: Outline, ctx: StageContext): Block | Unchanged => {
-  let hash: string | undefined
-  const marker = (summary: string, from: number, to: number) => {
-    hash ??= ctx.retain(block.text)
-    return ctx.marker({ summary, hash, range: { from: from + 1, to: to + 1 } })
-  }
+  const markOriginal = originalMarkers(ctx, block.text)
+  const marker = (summary: string, from: number, to: number) => markOriginal(summary, { from: from + 1, to: to + 1 })
   const trailingNewline = block.text.endsWith("\n")
   let text = block.text
   for (const strategy of STRATEGIES.slice(STRATEGIES.indexOf(ctx.strategy))) {
@@ -70,10 +68,4 @@ const compress = (block: Block, lines: ReadonlyArray<string>, shape: Outline, ct
     if (ctx.maxTokens === undefined || ctx.countTokens(text) <= ctx.maxTokens) break
   }
   return text === block.text ? Unchanged : withText(block, text)
-}
-
-const splitLines = (text: string): Array<string> => {
-  const lines = text.split("\n")
-  if (text.endsWith("\n")) lines.pop()
-  return lines
 }

@@ -1,4 +1,4 @@
-import { Unchanged, defineStage, withText } from "../../sdk/index.ts"
+import { Unchanged, defineStage, originalMarkers, withText } from "../../sdk/index.ts"
 import { newDiffState, parseDiff } from "./parse.ts"
 import { DIFF_POLICIES } from "./policy.ts"
 import { compressDiff } from "./render.ts"
@@ -20,15 +20,11 @@ export const diffCompressor = defineStage({
     if (ctx.options.lossless) return Unchanged
     const parsed = parseDiff(block.text, ctx.state(newDiffState))
     if (parsed.sections.length === 0) return Unchanged
-    let hash: string | undefined
     const text = compressDiff(
       parsed,
       { policy: DIFF_POLICIES[ctx.strategy], keepPatterns: ctx.options.keepPatterns, maxTokens: ctx.maxTokens },
       {
-        marker: (summary, range) => {
-          hash ??= ctx.retain(block.text)
-          return ctx.marker({ summary, hash, range })
-        },
+        marker: originalMarkers(ctx, block.text),
         countTokens: ctx.countTokens,
       },
     )

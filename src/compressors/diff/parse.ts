@@ -7,6 +7,7 @@
 
 import { MARKER_PATTERN } from "../../markers/index.ts"
 import { GENERATED_BANNER } from "./generated.ts"
+import { splitLines } from "../../strings/lines.ts"
 
 export const Role = {
   /** Outside any file section: commit headers and messages, diffstats, stray text. */
@@ -98,8 +99,7 @@ export const CONTEXT_MARKER_WORDS = "unchanged context line"
 /** Parses one block; `state` carries an open file and hunk across the blocks of a stream. */
 export const parseDiff = (text: string, state: DiffStreamState): ParsedDiff => {
   const trailingNewline = text.endsWith("\n")
-  const lines = text.split("\n")
-  if (trailingNewline) lines.pop()
+  const lines = splitLines(text)
   const n = lines.length
   const roles = new Uint8Array(n)
   const sections: Array<FileSection> = []

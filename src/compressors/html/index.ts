@@ -20,7 +20,6 @@ export const htmlCompressor = defineStage({
     const marker = ctx.marker({ summary: droppedSummary(block.text.length, text.length, dropped), hash: ctx.retain(block.text) })
     const out = text.length === 0 ? marker : `${text}\n\n${marker}`
     const result = block.text.endsWith("\n") ? `${out}\n` : out
-    if (ctx.countTokens(result) >= ctx.countTokens(block.text)) return Unchanged
     return { ...block, text: result, kind: "markdown" }
   },
 })

@@ -1,4 +1,4 @@
-import { Unchanged, defineStage, withText } from "../../sdk/index.ts"
+import { Unchanged, defineStage, originalMarkers, withText } from "../../sdk/index.ts"
 import { compressJson } from "./compress.ts"
 
 /**
@@ -15,17 +15,13 @@ export const jsonCompressor = defineStage({
   kinds: ["json"],
   timeoutMs: 60_000,
   run: (block, ctx) => {
-    let hash: string | undefined
     const text = compressJson(block.text, {
       strategy: ctx.strategy,
       lossless: ctx.options.lossless,
       keepPatterns: ctx.options.keepPatterns,
       maxTokens: ctx.maxTokens,
       countTokens: ctx.countTokens,
-      marker: (summary, range) => {
-        hash ??= ctx.retain(block.text)
-        return ctx.marker({ summary, hash, ...(range === undefined ? {} : { range }) })
-      },
+      marker: originalMarkers(ctx, block.text),
     })
     return text === undefined ? Unchanged : withText(block, text)
   },

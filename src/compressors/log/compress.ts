@@ -29,6 +29,7 @@ import {
   type Cluster,
   type SignatureEntry,
 } from "./templates.ts"
+import { splitLines } from "../../strings/lines.ts"
 
 /**
  * Why a line is kept, as a priority: under a token budget the lowest go first.
@@ -137,8 +138,7 @@ export const compressLog = (request: LogRequest, state: LogStreamState, io: LogI
 
 const analyse = (text: string, state: LogStreamState, prepared?: PreparedLines): Analysis => {
   const trailingNewline = text.endsWith("\n")
-  const clean = text.split("\n")
-  if (trailingNewline) clean.pop()
+  const clean = splitLines(text)
   for (let i = 0; i < clean.length; i++) clean[i] = cleanLine(clean[i]!)
   const hashes = prepared !== undefined && prepared.hashes.length === clean.length ? prepared.hashes : undefined
   const n = clean.length

@@ -1,4 +1,4 @@
-import { Unchanged, defineStage, withText } from "../../sdk/index.ts"
+import { Unchanged, defineStage, originalMarkers, withText } from "../../sdk/index.ts"
 import { compressLog, newLogState } from "./compress.ts"
 import type { PreparedLines } from "./prepare.ts"
 import { LOG_POLICIES } from "./policy.ts"
@@ -16,7 +16,6 @@ export const logCompressor = defineStage({
   run: (block, ctx) => {
     if (ctx.options.lossless) return Unchanged
     const state = ctx.state(newLogState)
-    let hash: string | undefined
     const text = compressLog(
       {
         text: block.text,
@@ -27,10 +26,7 @@ export const logCompressor = defineStage({
       },
       state,
       {
-        marker: (summary, range) => {
-          hash ??= ctx.retain(block.text)
-          return ctx.marker({ summary, hash, ...(range === undefined ? {} : { range }) })
-        },
+        marker: originalMarkers(ctx, block.text),
         countTokens: ctx.countTokens,
       },
     )

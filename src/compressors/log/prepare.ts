@@ -1,6 +1,7 @@
 import { cleanLine } from "./clean.ts"
 import { isBlank } from "./classify.ts"
 import { hashSignature, signatureOf } from "./templates.ts"
+import { splitLines } from "../../strings/lines.ts"
 
 /**
  * The costliest stateless part of the analysis, which a worker thread may run ahead for the
@@ -13,8 +14,7 @@ export interface PreparedLines {
 }
 
 export const prepareLines = (text: string): PreparedLines => {
-  const lines = text.split("\n")
-  if (text.endsWith("\n")) lines.pop()
+  const lines = splitLines(text)
   const hashes = new Float64Array(lines.length)
   for (let i = 0; i < lines.length; i++) {
     const line = cleanLine(lines[i]!)

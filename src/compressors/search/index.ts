@@ -1,4 +1,4 @@
-import { Unchanged, defineStage, withText } from "../../sdk/index.ts"
+import { Unchanged, defineStage, originalMarkers, withText } from "../../sdk/index.ts"
 import { newSearchState, parseSearchText } from "./parse.ts"
 import { SEARCH_POLICIES } from "./policy.ts"
 import { compressSearch } from "./render.ts"
@@ -21,15 +21,11 @@ export const searchCompressor = defineStage({
     const state = ctx.state(newSearchState)
     const parsed = isRipgrepJson(block.text) ? parseRipgrepJson(block.text, state) : parseSearchText(block.text, state)
     if (!parsed.items.some((item) => "group" in item)) return Unchanged
-    let hash: string | undefined
     const text = compressSearch(
       parsed,
       { policy: SEARCH_POLICIES[ctx.strategy], keepPatterns: ctx.options.keepPatterns, maxTokens: ctx.maxTokens },
       {
-        marker: (summary, range) => {
-          hash ??= ctx.retain(block.text)
-          return ctx.marker({ summary, hash, ...(range === undefined ? {} : { range }) })
-        },
+        marker: originalMarkers(ctx, block.text),
         countTokens: ctx.countTokens,
       },
     )

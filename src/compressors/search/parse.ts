@@ -7,6 +7,7 @@
  */
 
 import { MARKER_PATTERN } from "../../markers/index.ts"
+import { splitLines } from "../../strings/lines.ts"
 
 export const Kind = {
   other: 0,
@@ -84,8 +85,7 @@ const NOT_A_PATH = /^[\d.\-/T]+$|=/
 /** Parses one block of text search output; see ripgrep-json.ts for `--json`. */
 export const parseSearchText = (text: string, state: SearchStreamState): ParsedSearch => {
   const trailingNewline = text.endsWith("\n")
-  const lines = text.split("\n")
-  if (trailingNewline) lines.pop()
+  const lines = splitLines(text)
   const n = lines.length
   const bodies = lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l))
 

@@ -6,6 +6,7 @@
  */
 import { decodeLossless } from "../../io/utf8.ts"
 import { Kind, groupEntries, type Entry, type ParsedSearch, type SearchStreamState } from "./parse.ts"
+import { splitLines } from "../../strings/lines.ts"
 
 const RG_TYPES = new Set(["begin", "match", "context", "end", "summary"])
 
@@ -55,8 +56,7 @@ const textOf = (value: unknown): string | undefined => {
 
 export const parseRipgrepJson = (text: string, state: SearchStreamState): ParsedSearch => {
   const trailingNewline = text.endsWith("\n")
-  const lines = text.split("\n")
-  if (trailingNewline) lines.pop()
+  const lines = splitLines(text)
   const entries: Array<Entry> = []
   let messages = 0
   // Line number of the previous entry of the current file, to place "--" between gaps.

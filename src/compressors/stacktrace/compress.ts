@@ -9,6 +9,7 @@ import { describeFold, foldFrames } from "./fold.ts"
 import { scanFrames, type FrameSpan } from "./frames.ts"
 import type { TracePolicy } from "./policy.ts"
 import { findTraces, type TraceRegion } from "./traces.ts"
+import { splitLines } from "../../strings/lines.ts"
 
 export interface TraceIO {
   /** Renders a marker for lines `range` (1-based, inclusive) of the block. */
@@ -42,8 +43,7 @@ export const compressTraces = (
   io: TraceIO,
 ): string | undefined => {
   const trailingNewline = text.endsWith("\n")
-  const raw = text.split("\n")
-  if (trailingNewline) raw.pop()
+  const raw = splitLines(text)
   const clean = raw.map(cleanLine)
   const spans = scanFrames(clean)
   if (spans.length === 0) return undefined

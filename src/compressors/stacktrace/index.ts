@@ -1,4 +1,4 @@
-import { Unchanged, defineStage, withText } from "../../sdk/index.ts"
+import { Unchanged, defineStage, originalMarkers, withText } from "../../sdk/index.ts"
 import { compressTraces } from "./compress.ts"
 import { MAY_HOLD_FRAMES } from "./frames.ts"
 import { TRACE_POLICIES } from "./policy.ts"
@@ -18,14 +18,10 @@ export const stackTraceCompressor = defineStage({
   timeoutMs: 30_000,
   run: (block, ctx) => {
     if (ctx.options.lossless) return Unchanged
-    let hash: string | undefined
     const text = compressTraces(block.text, TRACE_POLICIES[ctx.strategy], ctx.options.keepPatterns, {
-      marker: (summary, range) => {
-        hash ??= ctx.retain(block.text)
-        return ctx.marker({ summary, hash, range })
-      },
+      marker: originalMarkers(ctx, block.text),
     })
-    if (text === undefined || ctx.countTokens(text) >= ctx.countTokens(block.text)) return Unchanged
+    if (text === undefined) return Unchanged
     return withText(block, text)
   },
 })

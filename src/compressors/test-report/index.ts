@@ -1,4 +1,4 @@
-import { Unchanged, defineStage, type Block, type StageContext } from "../../sdk/index.ts"
+import { Unchanged, defineStage, originalMarkers, type Block, type StageContext } from "../../sdk/index.ts"
 import { newGoState, readGoSegment } from "./go.ts"
 import { readJest } from "./jest.ts"
 import { readJUnit } from "./junit.ts"
@@ -28,15 +28,11 @@ export const testReportCompressor = defineStage({
     if (ctx.options.lossless) return Unchanged
     const report = readReport(block, ctx)
     if (report === undefined) return Unchanged
-    let hash: string | undefined
     const text = renderReport(
       report,
       TEST_REPORT_POLICIES[ctx.strategy],
       {
-        marker: (summary, range) => {
-          hash ??= ctx.retain(block.text)
-          return ctx.marker({ summary, hash, ...(range === undefined ? {} : { range }) })
-        },
+        marker: originalMarkers(ctx, block.text),
         countTokens: ctx.countTokens,
       },
       ctx.maxTokens,

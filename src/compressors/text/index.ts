@@ -1,5 +1,6 @@
 import type { ContentKind } from "../../sdk/block.ts"
-import { Unchanged, defineStage, withText, type StageContext } from "../../sdk/index.ts"
+import { Unchanged, defineStage, originalMarkers, withText, type StageContext } from "../../sdk/index.ts"
+import { splitLines } from "../../strings/lines.ts"
 
 /**
  * The safe fallback for text no other compressor claims: trailing blanks, runs of blank lines,
@@ -36,8 +37,7 @@ interface Line {
 
 export const squeeze = (text: string, kind: ContentKind, ctx: StageContext): string => {
   const trailingNewline = text.endsWith("\n")
-  const raw = text.split("\n")
-  if (trailingNewline) raw.pop()
+  const raw = splitLines(text)
   const eol = raw.length > 1 && raw[0]!.endsWith("\r") ? "\r\n" : "\n"
   let fenced = false
   const lines: Array<Line> = raw.map((l, i) => {
@@ -50,11 +50,8 @@ export const squeeze = (text: string, kind: ContentKind, ctx: StageContext): str
     const trimmed = verbatim || kind === "markdown" ? body : body.replace(/[ \t]+$/, "")
     return { text: trimmed, crlf, verbatim }
   })
-  let hash: string | undefined
-  const marker = (summary: string, from: number, to: number) => {
-    hash ??= ctx.retain(text)
-    return ctx.marker({ summary, hash, range: { from: from + 1, to: to + 1 } })
-  }
+  const markOriginal = originalMarkers(ctx, text)
+  const marker = (summary: string, from: number, to: number) => markOriginal(summary, { from: from + 1, to: to + 1 })
   const dedupe = DEDUPLICATES.includes(kind)
   const out: Array<string> = []
   const keep = (line: Line) => out.push(line.crlf ? `${line.text}\r` : line.text)
