@@ -15,7 +15,9 @@ import { dirname, join, resolve } from "node:path"
 import { Effect, Layer } from "effect"
 import { expandJson } from "../src/compressors/json/expand.ts"
 import { compressText } from "../src/pipeline/stream.ts"
-import { DEFAULT_STAGE_OPTIONS, STRATEGIES, type Strategy } from "../src/sdk/stage.ts"
+import { compressRequestFor } from "../src/cli/request.ts"
+import { loadConfig } from "../src/config/index.ts"
+import { STRATEGIES, type Strategy } from "../src/sdk/stage.ts"
 import { SqliteStoreLayer } from "../src/store/sqlite.ts"
 import { TokenizerLayer, makeTokenizer } from "../src/tokens/index.ts"
 
@@ -64,9 +66,13 @@ const layer = Layer.merge(
   SqliteStoreLayer({ path: join(home, "headroom.db"), ttlMs: 3_600_000, maxBytes: 2 ** 40 }),
 )
 const tokenizer = makeTokenizer("o200k_base")
+// As the CLI runs with no config file: defaults plus the built-in rule packs.
 const run = (text: string, path: string, strategy: Strategy, lossless: boolean) =>
   Effect.runPromise(
-    compressText(text, { strategy, path, options: { ...DEFAULT_STAGE_OPTIONS, lossless } }).pipe(Effect.provide(layer)),
+    loadConfig({ cwd: home, env: { HOME: home }, flags: { strategy, lossless } }).pipe(
+      Effect.flatMap((config) => compressText(text, compressRequestFor(config, { path }))),
+      Effect.provide(layer),
+    ),
   )
 
 const manifest = readFileSync(join(CORPUS, "MANIFEST.tsv"), "utf8")

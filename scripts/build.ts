@@ -11,8 +11,9 @@ const outfile = join(root, "dist/headroom")
 rmSync(outfile, { force: true })
 const started = performance.now()
 const build = Bun.spawnSync(
-  // The worker's entry point is built in too: long streams prepare their next segment on it.
-  [process.execPath, "build", "src/cli/main.ts", "src/pipeline/prepare-worker.ts", "--compile", "--bytecode", "--format=esm", "--minify", "--outfile", outfile],
+  // Worker entry points are built in too: long streams prepare their next segment on one,
+  // compress-batch compresses a file per core on another, and each plugin runs on a third.
+  [process.execPath, "build", "src/cli/main.ts", "src/pipeline/prepare-worker.ts", "src/batch/worker.ts", "src/plugins/host-worker.ts", "--compile", "--bytecode", "--format=esm", "--minify", "--outfile", outfile],
   { cwd: root, stdout: "pipe", stderr: "pipe" },
 )
 if (build.exitCode !== 0) {

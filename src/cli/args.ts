@@ -153,6 +153,15 @@ const unknownFlag = (spec: CommandSpec, arg: string): UsageError => {
   })
 }
 
+/** The usage error for a subcommand `command` doesn't have, with a suggestion when one is close. */
+export const unknownSubcommand = (command: string, given: string | undefined, choices: ReadonlyArray<string>): UsageError => {
+  const hint = closest(given ?? "", choices)
+  return new UsageError({
+    command,
+    message: `${given === undefined ? "missing subcommand" : `unknown subcommand "${given}"`}${hint ? ` (did you mean ${hint}?)` : ""}; ${command} subcommands: ${choices.join(", ")}`,
+  })
+}
+
 /** The candidate within edit distance 2 (or sharing a prefix) of `word`, for "did you mean". */
 export const closest = (word: string, candidates: ReadonlyArray<string>): string | undefined => {
   let best: string | undefined

@@ -36,6 +36,7 @@ export const describeFailure = (error: unknown): { code: number; message: string
     }
     case "BinaryInput":
     case "SettingsError":
+    case "ConfigError":
       return { code: EXIT.usage, message }
     case "InputError":
     case "OutputError":

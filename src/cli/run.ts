@@ -9,6 +9,14 @@ import { runRetrieve } from "./commands/retrieve/index.ts"
 import { retrieveCommand } from "./commands/retrieve/schema.ts"
 import { runExpand } from "./commands/expand/index.ts"
 import { expandCommand } from "./commands/expand/schema.ts"
+import { runCompressBatch } from "./commands/compress-batch/index.ts"
+import { compressBatchCommand } from "./commands/compress-batch/schema.ts"
+import { runConfig } from "./commands/config/index.ts"
+import { configCommand } from "./commands/config/schema.ts"
+import { runPlugins } from "./commands/plugins/index.ts"
+import { pluginsCommand } from "./commands/plugins/schema.ts"
+import { runRules } from "./commands/rules/index.ts"
+import { rulesCommand } from "./commands/rules/schema.ts"
 import { EXIT, UsageError, describeFailure } from "./errors.ts"
 import { closest } from "./args.ts"
 
@@ -17,8 +25,12 @@ type Runner = (args: ParsedArgs, env: Env) => Effect.Effect<number, unknown>
 
 const RUNNERS = [
   { spec: compressCommand, run: runCompress as Runner },
+  { spec: compressBatchCommand, run: runCompressBatch as Runner },
   { spec: retrieveCommand, run: runRetrieve as Runner },
   { spec: expandCommand, run: runExpand as Runner },
+  { spec: configCommand, run: runConfig as Runner },
+  { spec: rulesCommand, run: runRules as Runner },
+  { spec: pluginsCommand, run: runPlugins as Runner },
 ]
 
 /** Runs one command line; returns the exit code. Every failure is reported here, once. */

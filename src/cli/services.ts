@@ -1,26 +1,15 @@
-import { Effect, Layer } from "effect"
-import { DisabledStore, OriginalsStore } from "../store/index.ts"
-import { storeSettings } from "../store/settings.ts"
+import { join } from "node:path"
+import { Layer } from "effect"
+import type { Config } from "../config/index.ts"
+import { DisabledStore } from "../store/index.ts"
 import { SqliteStoreLayer } from "../store/sqlite.ts"
-import { TokenizerLayer, encodingForModel, type EncodingName } from "../tokens/index.ts"
-import { SettingsError } from "./errors.ts"
+import { TokenizerLayer, encodingForModel } from "../tokens/index.ts"
 
-export interface ServiceOptions {
-  readonly encoding?: EncodingName
-  readonly model?: string
-  readonly store: boolean
-  readonly env: Record<string, string | undefined>
-}
-
-/** The services a command runs with: a tokenizer and the originals store (or none). */
-export const servicesLayer = (options: ServiceOptions) => {
-  const fromModel = options.model === undefined ? undefined : encodingForModel(options.model)
-  const tokenizer = TokenizerLayer(options.encoding ?? fromModel?.encoding ?? "o200k_base", fromModel?.approximate ?? false)
-  if (!options.store) return Layer.merge(tokenizer, DisabledStore)
-  const settings = storeSettings(options.env)
-  const store =
-    "error" in settings
-      ? Layer.effect(OriginalsStore, Effect.fail(new SettingsError({ message: settings.error })))
-      : SqliteStoreLayer(settings)
-  return Layer.merge(tokenizer, store)
+/** The services a command runs with under `config`: a tokenizer and the originals store (or none). */
+export const configServices = (config: Config) => {
+  const { encoding, model, store } = config.settings
+  const fromModel = model === undefined ? undefined : encodingForModel(model)
+  const tokenizer = TokenizerLayer(encoding ?? fromModel?.encoding ?? "o200k_base", fromModel?.approximate ?? false)
+  if (!store.enabled) return Layer.merge(tokenizer, DisabledStore)
+  return Layer.merge(tokenizer, SqliteStoreLayer({ path: join(store.home, "headroom.db"), ttlMs: store.ttlMs, maxBytes: store.maxBytes }))
 }

@@ -1,11 +1,8 @@
 import { Effect } from "effect"
 import type { PrepareReply, PrepareRequest } from "./prepare-worker.ts"
+import { workerUrl } from "../io/workers.ts"
 
-// In the compiled binary every module is bundled at the root of its virtual file system and the
-// worker sits where it was in src/ (see scripts/build.ts); from sources it is this module's sibling.
-const WORKER_URL = import.meta.url.includes("/$bunfs/")
-  ? new URL("./pipeline/prepare-worker.ts", import.meta.url).href
-  : new URL("./prepare-worker.ts", import.meta.url).href
+const WORKER_URL = workerUrl("pipeline/prepare-worker.ts")
 
 /**
  * Runs built-in stages' `prepare` on a worker thread, one segment ahead of compression, so a long

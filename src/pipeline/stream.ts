@@ -4,7 +4,11 @@ import { concatBytes, decodeLossless, encodeLossless } from "../io/utf8.ts"
 import type { Marker } from "../markers/index.ts"
 import { makeBlock, type ContentKind } from "../sdk/block.ts"
 import { DEFAULT_STAGE_OPTIONS, type Stage, type StageOptions, type Strategy } from "../sdk/stage.ts"
-import type { TokenCount } from "../tokens/index.ts"
+import { Tokenizer, type TokenCount, type TokenizerShape } from "../tokens/index.ts"
+import { dedupStage } from "../compressors/dedup/index.ts"
+import { lineFilterStage } from "../rules/line-filter.ts"
+import { NO_RULES, isEmptyFilter, resolveRules, type ResolvedRules } from "../rules/resolve.ts"
+import type { Rule, RuleSubject } from "../rules/rule.ts"
 import {
   LONE_SEGMENT,
   Session,
@@ -45,6 +49,33 @@ export interface CompressRequest {
   readonly counts?: TokenReport
   /** Use a worker thread for long streams (default true); the output is the same either way. */
   readonly workers?: boolean
+  /**
+   * Rules from the configuration and the packs, resolved for this input once its kind is known
+   * (see src/rules/resolve.ts); `stages` is then composed from what they ask for.
+   */
+  readonly rules?: ReadonlyArray<Rule>
+  /** Facts rules may match on that the stream itself can't tell. */
+  readonly subject?: RequestSubject
+  /** Settings the user gave on this run (flag or environment): rules don't override them. */
+  readonly pinned?: ReadonlySet<"strategy" | "maxTokens">
+  /** Stages and plugins switched off everywhere (rules may switch them back on). */
+  readonly disabled?: ReadonlyArray<string>
+  /** Plugin stages: redaction ones run first, the others before the built-in compressors. */
+  readonly plugins?: PluginStages
+  /** The largest share of a block's tokens that may be removed, in percent (`--max-savings`). */
+  readonly maxSavings?: number
+}
+
+export interface RequestSubject {
+  readonly tool?: string
+  readonly model?: string
+  /** Size of the whole input when known up front (a file's size). */
+  readonly bytes?: number
+}
+
+export interface PluginStages {
+  readonly redact: ReadonlyArray<Stage>
+  readonly compress: ReadonlyArray<Stage>
 }
 
 export interface CompressSummary {
@@ -58,6 +89,10 @@ export interface CompressSummary {
   readonly markers: ReadonlyArray<Marker>
   readonly stages: ReadonlyArray<StageStat>
   readonly errors: ReadonlyArray<string>
+  /** Decisions worth telling the user, each once (a savings bound that changed a result). */
+  readonly notes: ReadonlyArray<string>
+  /** Ids of the rules that applied to this input. */
+  readonly rules: ReadonlyArray<string>
   readonly segments: number
   /** Segments whose line analysis was done ahead on the worker thread. */
   readonly preparedAhead: number
@@ -78,14 +113,10 @@ export const compressStream = <E, W>(
 ) =>
   Effect.gen(function* () {
     const started = performance.now()
-    const settings: RunSettings = {
-      strategy: request.strategy,
-      options: request.options ?? DEFAULT_STAGE_OPTIONS,
-      maxTokens: request.maxTokens,
-      stages: request.stages ?? BUILT_IN_STAGES,
-      markerVerb: request.markerVerb ?? "retrieve",
-      counts: request.counts ?? "estimate",
-    }
+    const tokenizer = yield* Tokenizer
+    // Settled with the first segment, once rules can see the input's kind and first bytes.
+    let settings: RunSettings = runSettings(request, NO_RULES)
+    let resolved: ResolvedRules = NO_RULES
     const session = new Session()
     const totals = new Totals()
     let detection: Detection | undefined
@@ -93,7 +124,7 @@ export const compressStream = <E, W>(
     let toPrepare: ReadonlyArray<string> = []
     const preparer = request.workers === false ? undefined : new Preparer()
     const held: Array<string> = []
-    const budgeted = request.maxTokens !== undefined
+    const budgeted = () => settings.maxTokens !== undefined
 
     // Segment 0 is checked and detected here; later segments are handed to the preparer, which
     // works on segment n+1 on its own thread while segment n is being compressed.
@@ -110,6 +141,10 @@ export const compressStream = <E, W>(
             request.kind === undefined
               ? found
               : { kind: request.kind, confidence: 1, ...(found.kind === request.kind && found.language !== undefined ? { language: found.language } : {}) }
+          if (request.rules !== undefined && request.rules.length > 0) {
+            resolved = resolveRules(request.rules, subjectOf(request, detection.kind, text, segment, tokenizer))
+            settings = runSettings(request, resolved)
+          }
           const probe = makeBlock("", { kind: detection.kind })
           toPrepare = settings.stages
             .filter((s) => BUILT_IN_STAGES.includes(s) && PREPARERS[s.name] !== undefined && routes(s, probe))
@@ -166,7 +201,7 @@ export const compressStream = <E, W>(
       Stream.mapEffect(prepareAhead, { concurrency: 2 }),
       Stream.mapEffect(compressSegment),
       Stream.runForEach((text) => {
-        if (budgeted) {
+        if (budgeted()) {
           held.push(text)
           return Effect.void
         }
@@ -177,7 +212,7 @@ export const compressStream = <E, W>(
       Effect.ensuring(Effect.sync(() => preparer?.close())),
     )
 
-    if (budgeted && held.length > 0) {
+    if (budgeted() && held.length > 0) {
       let text = held.join("")
       if (held.length > 1) {
         // Each segment met the budget on its own; together they must meet it once more.
@@ -190,7 +225,7 @@ export const compressStream = <E, W>(
       totals.bytesOut += bytes.length
       yield* write(bytes)
     }
-    return totals.summary(detection, performance.now() - started)
+    return totals.summary(detection, resolved.applied, performance.now() - started)
   })
 
 /** Compresses a whole string (the in-process API used by tests, benchmarks and the proxy). */
@@ -205,6 +240,61 @@ export const compressText = (text: string, request: CompressRequest) =>
     const output = chunks.map((c) => decodeLossless(c)).join("")
     return { text: output, summary }
   })
+
+/**
+ * The settings of a run once its rules are resolved. Rules override the run's own strategy and
+ * budget unless the user pinned them on the command line or in the environment; keep_lines join
+ * `--keep`; `compress: false` leaves only redaction and dedup.
+ */
+const runSettings = (request: CompressRequest, resolved: ResolvedRules): RunSettings => {
+  const pinned = request.pinned ?? new Set()
+  const options = request.options ?? DEFAULT_STAGE_OPTIONS
+  // --lossless drops nothing, so a rule's budget (which may have to) gives way to it.
+  const maxTokens = pinned.has("maxTokens") || options.lossless ? request.maxTokens : (resolved.maxTokens ?? request.maxTokens)
+  return {
+    strategy: pinned.has("strategy") ? request.strategy : (resolved.strategy ?? request.strategy),
+    options: resolved.lines.keep.length === 0 ? options : { ...options, keepPatterns: [...options.keepPatterns, ...resolved.lines.keep] },
+    maxTokens: resolved.compress ? maxTokens : undefined,
+    stages: composeStages(request, resolved),
+    markerVerb: request.markerVerb ?? "retrieve",
+    counts: request.counts ?? "estimate",
+    ...(resolved.minCompressRatio === undefined ? {} : { minSaved: resolved.minCompressRatio }),
+    ...(request.maxSavings === undefined ? {} : { maxSaved: request.maxSavings / 100 }),
+  }
+}
+
+/** Redaction plugins, the rules' line filter, dedup, plugin stages, then the built-in stages. */
+const composeStages = (request: CompressRequest, resolved: ResolvedRules): ReadonlyArray<Stage> => {
+  const disabled = request.disabled ?? []
+  const on = (stage: Stage): boolean => {
+    const owner = stage.name.split("/")[0]!
+    return resolved.switches.get(stage.name) ?? resolved.switches.get(owner) ?? !(disabled.includes(stage.name) || disabled.includes(owner))
+  }
+  const redact = (request.plugins?.redact ?? []).filter(on)
+  const dedup = resolved.dedup && on(dedupStage) ? [dedupStage] : []
+  if (!resolved.compress) return [...redact, ...dedup]
+  const lines = isEmptyFilter(resolved.lines) ? [] : [lineFilterStage(resolved.lines)]
+  return [...redact, ...lines, ...dedup, ...(request.plugins?.compress ?? []).filter(on), ...(request.stages ?? BUILT_IN_STAGES).filter(on)]
+}
+
+/** What rules match on: the request's facts plus what the first segment shows. */
+const subjectOf = (request: CompressRequest, kind: ContentKind, sample: string, first: Segment, tokenizer: TokenizerShape): RuleSubject => {
+  const bytes = request.subject?.bytes ?? first.bytes.length
+  let tokens: number | undefined
+  return {
+    ...(request.path === undefined || request.path === "-" ? {} : { path: request.path }),
+    ...(request.subject?.tool === undefined ? {} : { tool: request.subject.tool }),
+    ...(request.subject?.model === undefined ? {} : { model: request.subject.model }),
+    kind,
+    bytes,
+    sample,
+    tokens: () => {
+      // Past the first segment, the whole input's count is extrapolated from it.
+      tokens ??= Math.round(tokenizer.estimate(sample).tokens * (first.bytes.length === 0 ? 1 : bytes / first.bytes.length))
+      return tokens
+    },
+  }
+}
 
 /** A segment ready to compress: its text if already decoded, what the worker prepared for it. */
 interface ReadySegment {
@@ -236,6 +326,7 @@ class Totals {
   private markers: Array<Marker> = []
   private readonly stages = new Map<string, { stat: StageStat; ms: number; applied: number }>()
   private readonly errors: Array<string> = []
+  private readonly notes = new Set<string>()
   private segments = 0
   private bytesIn = 0
   bytesOut = 0
@@ -254,6 +345,7 @@ class Totals {
     // A summary is for reading: past a cap, markers are counted, not listed.
     for (const m of result.markers) if (this.markers.length < MAX_LISTED_MARKERS) this.markers.push(m)
     this.errors.push(...result.errors)
+    for (const note of result.notes) this.notes.add(note)
     for (const s of result.stages) {
       const known = this.stages.get(s.stage)
       if (known === undefined) this.stages.set(s.stage, { stat: s, ms: s.ms, applied: s.outcome === "applied" ? 1 : 0 })
@@ -274,9 +366,10 @@ class Totals {
     this.markers = [...result.markers]
     for (const t of result.transforms) if (!this.transforms.includes(t)) this.transforms.push(t)
     this.errors.push(...result.errors)
+    for (const note of result.notes) this.notes.add(note)
   }
 
-  summary(detection: Detection | undefined, ms: number): CompressSummary {
+  summary(detection: Detection | undefined, rules: ReadonlyArray<string>, ms: number): CompressSummary {
     const stages = [...this.stages.values()].map(({ stat, ms: total, applied }) => ({
       ...stat,
       ms: total,
@@ -292,6 +385,8 @@ class Totals {
       markers: this.markers,
       stages,
       errors: this.errors,
+      notes: [...this.notes],
+      rules,
       segments: this.segments,
       preparedAhead: this.preparedAhead,
       bytesIn: this.bytesIn,

@@ -13,6 +13,20 @@ export {
   defineStage,
   originalMarkers,
 } from "./stage.ts"
-export type { Stage, StageContext, StageOptions, StageResult, StageReturn, StageSpec, Strategy } from "./stage.ts"
+export type { Stage, StageContext, StageOptions, StagePurpose, StageResult, StageReturn, StageSpec, Strategy } from "./stage.ts"
+export { HOOKS, PluginSpecError, definePlugin, toPlugin } from "./plugin.ts"
+export type {
+  BlockHook,
+  HookName,
+  LineContext,
+  Plugin,
+  PluginSpec,
+  Provider,
+  ProxyRequest,
+  RequestContext,
+  ResponseEventContext,
+  ResponseInfo,
+  SseEvent,
+} from "./plugin.ts"
 export { formatMarker, parseMarkers, quoteTemplate, MARKER_PATTERN } from "../markers/index.ts"
 export type { Marker, LineRange } from "../markers/index.ts"

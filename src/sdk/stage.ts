@@ -94,8 +94,16 @@ export interface Stage {
   readonly kinds: ReadonlyArray<ContentKind> | "any"
   readonly match: (block: Block) => boolean
   readonly timeoutMs: number
+  /**
+   * "redact" stages (masking secrets) run before every other stage and are exempt from the
+   * never-worse gate: their change is kept whatever it costs in tokens, and the redacted text is
+   * what later stages see and what the store keeps. Default "compress".
+   */
+  readonly purpose?: StagePurpose
   readonly run: (block: Block, ctx: StageContext) => Effect.Effect<StageResult, StageError>
 }
+
+export type StagePurpose = "compress" | "redact"
 
 type Awaitable<A> = A | PromiseLike<A>
 
@@ -110,6 +118,7 @@ export interface StageSpec {
   readonly kinds?: ReadonlyArray<ContentKind> | "any"
   readonly match?: (block: Block) => boolean
   readonly timeoutMs?: number
+  readonly purpose?: StagePurpose
   readonly run: (block: Block, ctx: StageContext) => StageReturn
 }
 
@@ -149,6 +158,7 @@ export const defineStage = (spec: StageSpec): Stage => {
     kinds: spec.kinds ?? "any",
     match: spec.match ?? (() => true),
     timeoutMs: spec.timeoutMs ?? DEFAULT_STAGE_TIMEOUT_MS,
+    ...(spec.purpose === undefined ? {} : { purpose: spec.purpose }),
     run: (block, ctx) =>
       Effect.suspend(() => {
         let returned: StageReturn

@@ -45,7 +45,7 @@ export const makeSqliteStore = (options: SqliteStoreOptions) => {
     } catch {
       // not fatal: a filesystem without permissions
     }
-    opened.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+    opened.exec("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
     opened.exec(SCHEMA)
     opened.query("DELETE FROM originals WHERE accessed_at < ?").run(Date.now() - options.ttlMs)
     db = opened

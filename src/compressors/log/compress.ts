@@ -81,6 +81,8 @@ export interface LogRequest {
   readonly maxTokens: number | undefined
   /** The last block of its stream: the tail is kept there. */
   readonly last: boolean
+  /** Lines matching any of these are kept like errors (`--keep`, rules' `keep_lines`). */
+  readonly keepPatterns?: ReadonlyArray<RegExp>
 }
 
 export interface LogIO {
@@ -207,6 +209,16 @@ const choose = (a: Analysis, request: LogRequest, state: LogStreamState, folds: 
       if (a.flags[i]! & BLANK) continue
       keep(i, Keep.headTail)
       left--
+    }
+  }
+
+  // Markers an earlier stage wrote (a rule's filter, dedup, a plugin) stay as they are: folding
+  // one into a marker of our own would only make it harder to redeem.
+  for (let i = 0; i < n; i++) if (a.entries[i] === undefined && !(a.flags[i]! & BLANK)) keep(i, Keep.block)
+  for (const pattern of request.keepPatterns ?? []) {
+    for (let i = 0; i < n; i++) {
+      pattern.lastIndex = 0
+      if (!(a.flags[i]! & BLANK) && pattern.test(a.clean[i]!)) keep(i, Keep.error)
     }
   }
 

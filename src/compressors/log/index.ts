@@ -23,6 +23,7 @@ export const logCompressor = defineStage({
         policy: LOG_POLICIES[ctx.strategy],
         maxTokens: ctx.maxTokens,
         last: ctx.segment.last,
+        keepPatterns: ctx.options.keepPatterns,
       },
       state,
       {

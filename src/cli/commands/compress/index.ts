@@ -3,13 +3,15 @@ import { basename, join, resolve } from "node:path"
 import { Cause, Effect, Exit, Stream } from "effect"
 import { decodeLossless } from "../../../io/utf8.ts"
 import { atomicFileTarget, stdoutTarget, type OutputTarget } from "../../../io/output.ts"
+import { loadConfig } from "../../../config/index.ts"
 import type { ContentKind } from "../../../sdk/block.ts"
-import type { Strategy } from "../../../sdk/stage.ts"
 import { compressStream, type CompressRequest, type CompressSummary } from "../../../pipeline/stream.ts"
-import type { EncodingName } from "../../../tokens/index.ts"
-import { flagBoolean, flagNumber, flagString, flagStrings, type ParsedArgs } from "../../args.ts"
+import { flagBoolean, flagNumber, flagString, type ParsedArgs } from "../../args.ts"
+import { configPath, flagSettings } from "../../config-flags.ts"
 import { EXIT, InputError, OutputError, UsageError, describeFailure } from "../../errors.ts"
-import { servicesLayer } from "../../services.ts"
+import { loadPluginStages } from "../../plugins.ts"
+import { compressRequestFor } from "../../request.ts"
+import { configServices } from "../../services.ts"
 import { formatStatsLine, summaryJson } from "./report.ts"
 
 const STDIN = "-"
@@ -27,34 +29,31 @@ export const runCompress = (args: ParsedArgs, env: Record<string, string | undef
     if (flagBoolean(args, "lossless") && flagNumber(args, "max-tokens") !== undefined) {
       throw new UsageError({ command: "compress", message: "--lossless and --max-tokens can't both hold: a budget may have to drop content, --lossless drops none" })
     }
+    const file = configPath(args)
+    const config = yield* loadConfig({ cwd: process.cwd(), env, flags: flagSettings(args), ...(file === undefined ? {} : { configPath: file }) })
+    const plugins = yield* loadPluginStages(config, env)
     const json = flagBoolean(args, "json")
     const stats = flagBoolean(args, "stats")
-    const request: CompressRequest = {
-      strategy: (flagString(args, "strategy") ?? "balanced") as Strategy,
-      options: {
-        lossless: flagBoolean(args, "lossless"),
-        keepSymbols: flagStrings(args, "keep-symbol"),
-        keepPatterns: flagStrings(args, "keep").map((p) => keepPattern(p)),
-      },
-      ...(flagNumber(args, "max-tokens") === undefined ? {} : { maxTokens: flagNumber(args, "max-tokens")! }),
-      ...(flagString(args, "type") === undefined ? {} : { kind: flagString(args, "type") as ContentKind }),
-      force: flagBoolean(args, "force"),
-      counts: json || stats ? "exact" : "none",
-    }
-    const layer = servicesLayer({
-      ...(flagString(args, "encoding") === undefined ? {} : { encoding: flagString(args, "encoding") as EncodingName }),
-      ...(flagString(args, "model") === undefined ? {} : { model: flagString(args, "model")! }),
-      store: !flagBoolean(args, "no-store"),
-      env,
-    })
+    const layer = configServices(config)
     let code: number = EXIT.ok
     for (const [index, plan] of plans.entries()) {
       if (!json && plan.output === undefined && plans.length > 1) {
         process.stdout.write(`${index > 0 ? "\n" : ""}==> ${plan.input} <==\n`)
       }
-      const exit = yield* Effect.exit(
-        compressOne(plan, { ...request, ...(plan.input === STDIN ? {} : { path: plan.input }) }, json).pipe(Effect.provide(layer)),
+      const kind = flagString(args, "type") as ContentKind | undefined
+      const bytes = plan.input === STDIN ? undefined : fileSize(plan.input)
+      const request = compressRequestFor(
+        config,
+        {
+          ...(plan.input === STDIN ? {} : { path: plan.input }),
+          ...(bytes === undefined ? {} : { bytes }),
+          ...(kind === undefined ? {} : { kind }),
+          force: flagBoolean(args, "force"),
+          counts: json || stats ? "exact" : "none",
+        },
+        plugins,
       )
+      const exit = yield* Effect.exit(compressOne(plan, request, json).pipe(Effect.provide(layer)))
       if (Exit.isFailure(exit)) {
         const failure = describeFailure(Cause.squash(exit.cause))
         process.stderr.write(`headroom: ${failure.message}\n`)
@@ -62,18 +61,22 @@ export const runCompress = (args: ParsedArgs, env: Record<string, string | undef
         continue
       }
       const { summary, text } = exit.value
-      for (const error of summary.errors) process.stderr.write(`headroom: warning: ${plan.input}: ${error}\n`)
-      if (stats) process.stderr.write(`${formatStatsLine(plan.input === STDIN ? "stdin" : plan.input, summary)}\n`)
+      const name = plan.input === STDIN ? "stdin" : plan.input
+      for (const error of summary.errors) process.stderr.write(`headroom: warning: ${name}: ${error}\n`)
+      if (stats) {
+        for (const note of summary.notes) process.stderr.write(`headroom: ${name}: ${note}\n`)
+        process.stderr.write(`${formatStatsLine(name, summary)}\n`)
+      }
       if (json) process.stdout.write(`${JSON.stringify(summaryJson(plan, summary, text))}\n`)
     }
     return code
-  })
+  }).pipe(Effect.scoped)
 
-const keepPattern = (source: string): RegExp => {
+const fileSize = (path: string): number | undefined => {
   try {
-    return new RegExp(source)
-  } catch (e) {
-    throw new UsageError({ command: "compress", message: `--keep ${JSON.stringify(source)} is not a valid regular expression: ${reason(e)}` })
+    return statSync(path).size
+  } catch {
+    return undefined // openInput reports it
   }
 }
 

@@ -1,29 +1,26 @@
 import { CONTENT_KINDS } from "../../../sdk/block.ts"
-import { STRATEGIES } from "../../../sdk/stage.ts"
-import { ENCODINGS } from "../../../tokens/index.ts"
 import type { CommandSpec } from "../../args.ts"
+import {
+  CONFIG_FLAG,
+  ENCODING_FLAG,
+  KEEP_FLAG,
+  KEEP_SYMBOL_FLAG,
+  LOSSLESS_FLAG,
+  MAX_SAVINGS_FLAG,
+  MAX_TOKENS_FLAG,
+  MODEL_FLAG,
+  NO_STORE_FLAG,
+  PLUGIN_FLAG,
+  STRATEGY_FLAG,
+} from "../../config-flags.ts"
 
 export const compressCommand: CommandSpec = {
   name: "compress",
   summary: "compress logs and other text from files or standard input",
   usage: ["headroom compress [FILE ...] [flags]", "command | headroom compress [flags]"],
   flags: [
-    {
-      name: "strategy",
-      short: "s",
-      type: "choice",
-      choices: STRATEGIES,
-      default: "balanced",
-      description: "how much detail to trade for savings (default balanced)",
-    },
-    {
-      name: "max-tokens",
-      short: "m",
-      type: "integer",
-      min: 1,
-      placeholder: "N",
-      description: "token budget: the least informative lines go first until the output fits",
-    },
+    STRATEGY_FLAG,
+    MAX_TOKENS_FLAG,
     {
       name: "type",
       short: "t",
@@ -31,26 +28,12 @@ export const compressCommand: CommandSpec = {
       choices: CONTENT_KINDS.filter((k) => k !== "binary"),
       description: "treat the input as this kind instead of detecting it",
     },
-    {
-      name: "lossless",
-      type: "boolean",
-      description: "drop nothing: only rewrites that decode back exactly (JSON tables; see headroom expand)",
-    },
-    {
-      name: "keep",
-      short: "k",
-      type: "string",
-      placeholder: "REGEX",
-      repeatable: true,
-      description: "always keep lines, JSON items and matches that match REGEX (repeatable)",
-    },
-    {
-      name: "keep-symbol",
-      type: "string",
-      placeholder: "NAME",
-      repeatable: true,
-      description: "keep the whole body of this function, method or class in code (repeatable)",
-    },
+    LOSSLESS_FLAG,
+    KEEP_FLAG,
+    KEEP_SYMBOL_FLAG,
+    MAX_SAVINGS_FLAG,
+    CONFIG_FLAG,
+    PLUGIN_FLAG,
     {
       name: "output",
       short: "o",
@@ -60,20 +43,10 @@ export const compressCommand: CommandSpec = {
     },
     { name: "stats", type: "boolean", description: "print a one-line summary per input on stderr" },
     { name: "json", type: "boolean", description: "print a JSON object per input (text, token counts, markers) instead of the text" },
-    { name: "no-store", type: "boolean", description: "do not keep originals; markers then carry no retrieve hash" },
+    NO_STORE_FLAG,
     { name: "force", short: "f", type: "boolean", description: "compress input that looks binary as if it were text" },
-    {
-      name: "encoding",
-      type: "choice",
-      choices: ENCODINGS,
-      description: "tokenizer to count with (default o200k_base)",
-    },
-    {
-      name: "model",
-      type: "string",
-      placeholder: "NAME",
-      description: "count tokens as for this model (Claude models are estimated with o200k_base)",
-    },
+    ENCODING_FLAG,
+    MODEL_FLAG,
   ],
   positionals: { name: "FILE", min: 0, max: Number.POSITIVE_INFINITY, description: "files to compress; none or - reads standard input" },
   examples: [

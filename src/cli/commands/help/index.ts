@@ -2,6 +2,8 @@ import { HELP_FLAG, closest, type CommandSpec, type FlagSpec } from "../../args.
 import { UsageError } from "../../errors.ts"
 import { COMMANDS } from "../registry.ts"
 
+const NAME_WIDTH = Math.max(...COMMANDS.map((c) => c.name.length))
+
 export const overview = (version: string): string =>
   [
     `headroom ${version} — cuts the tokens that logs and tool output cost an LLM, without losing what matters`,
@@ -9,8 +11,8 @@ export const overview = (version: string): string =>
     "Usage: headroom <command> [flags]",
     "",
     "Commands:",
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
-    `  ${"help".padEnd(10)} show help for a command`,
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(NAME_WIDTH)} ${c.summary}`),
+    `  ${"help".padEnd(NAME_WIDTH)} show help for a command`,
     "",
     "Flags: --version, --help",
     'Run "headroom help <command>" for a command\'s flags and examples.',

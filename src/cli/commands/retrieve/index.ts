@@ -3,10 +3,21 @@ import { parseReference } from "../../../markers/index.ts"
 import { OriginalsStore } from "../../../store/index.ts"
 import type { ParsedArgs } from "../../args.ts"
 import { EXIT, NotFound, UsageError } from "../../errors.ts"
-import { servicesLayer } from "../../services.ts"
+import { loadConfig } from "../../../config/index.ts"
+import { configPath } from "../../config-flags.ts"
+import { configServices } from "../../services.ts"
 import { sliceLines } from "./lines.ts"
 
 export const runRetrieve = (args: ParsedArgs, env: Record<string, string | undefined>) =>
+  Effect.gen(function* () {
+    const file = configPath(args)
+    const config = yield* loadConfig({ cwd: process.cwd(), env, flags: {}, ...(file === undefined ? {} : { configPath: file }) })
+    // Reading works even where the configuration stops new originals from being stored.
+    const store = { ...config.settings.store, enabled: true }
+    return yield* printOriginal(args).pipe(Effect.provide(configServices({ ...config, settings: { ...config.settings, store } })))
+  })
+
+const printOriginal = (args: ParsedArgs) =>
   Effect.gen(function* () {
     const raw = args.positionals[0]!
     const reference = parseReference(raw)
@@ -35,4 +46,4 @@ export const runRetrieve = (args: ParsedArgs, env: Record<string, string | undef
       await Bun.write(Bun.stdout, bytes)
     })
     return EXIT.ok
-  }).pipe(Effect.provide(servicesLayer({ store: true, env })))
+  })
