@@ -1,36 +1,25 @@
-import { afterAll, describe, expect, test } from "bun:test"
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { dirname, join, resolve } from "node:path"
+import { describe, expect, test } from "bun:test"
+import { readFileSync } from "node:fs"
+import { join, resolve } from "node:path"
 import { Effect, Exit } from "effect"
 import { resolveRules } from "../rules/resolve.ts"
 import type { RuleSubject } from "../rules/rule.ts"
+import { tempProjects, type Project } from "../../test/support/project.ts"
 import { describeSource, formatIssue, loadConfig, readConfig, type Config, type FlagSettings } from "./index.ts"
 
-const root = mkdtempSync(join(tmpdir(), "headroom-config-"))
-afterAll(() => rmSync(root, { recursive: true, force: true }))
-let n = 0
+const setup = tempProjects("config")
+/** The project of the latest `load` or `issues`. */
+let last: Project
 
-/** A fresh working directory and home, with the given files (paths relative to the temp root). */
-const setup = (files: Record<string, string>) => {
-  const dir = join(root, `case-${n++}`)
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true })
-    writeFileSync(join(dir, name), text)
-  }
-  mkdirSync(join(dir, "home"), { recursive: true })
-  mkdirSync(join(dir, "project"), { recursive: true })
-  return { cwd: join(dir, "project"), home: join(dir, "home") }
-}
+type LoadOptions = { env?: Record<string, string> | ((p: Project) => Record<string, string>); flags?: FlagSettings; configPath?: string }
+const envOf = (options: LoadOptions, p: Project) => (typeof options.env === "function" ? options.env(p) : options.env)
 
-const load = (
-  files: Record<string, string>,
-  options: { env?: Record<string, string>; flags?: FlagSettings; configPath?: string } = {},
-): Config => {
-  const { cwd, home } = setup(files)
+const load = (files: Record<string, string>, options: LoadOptions = {}): Config => {
+  last = setup(files)
+  const { cwd, home } = last
   const result = readConfig({
     cwd,
-    env: { HOME: home, ...options.env },
+    env: { HOME: home, ...envOf(options, last) },
     flags: options.flags ?? {},
     ...(options.configPath === undefined ? {} : { configPath: options.configPath }),
   })
@@ -38,11 +27,12 @@ const load = (
   return result
 }
 
-const issues = (files: Record<string, string>, options: { env?: Record<string, string>; flags?: FlagSettings; configPath?: string } = {}) => {
-  const { cwd, home } = setup(files)
+const issues = (files: Record<string, string>, options: LoadOptions = {}) => {
+  last = setup(files)
+  const { cwd, home } = last
   const result = readConfig({
     cwd,
-    env: { HOME: home, ...options.env },
+    env: { HOME: home, ...envOf(options, last) },
     flags: options.flags ?? {},
     ...(options.configPath === undefined ? {} : { configPath: options.configPath }),
   })
@@ -130,7 +120,7 @@ describe("loadConfig", () => {
       "project/headroom-config.yaml": "max_tokens: 1\n",
       "elsewhere/team.yaml": "max_tokens: 2\n",
     }
-    const xdg = load(files, { env: { XDG_CONFIG_HOME: join(root, `case-${n}`, "xdg") } })
+    const xdg = load(files, { env: (p) => ({ XDG_CONFIG_HOME: join(p.dir, "xdg") }) })
     expect(xdg.settings).toMatchObject({ strategy: "conservative", maxTokens: 1 })
     expect(load(files, { configPath: "../elsewhere/team.yaml" }).settings.maxTokens).toBe(2)
     expect(load(files, { env: { HEADROOM_CONFIG: "../elsewhere/team.yaml" } }).settings.maxTokens).toBe(2)
@@ -165,7 +155,7 @@ rules:
     strategy: aggressive
 `,
     })
-    const cwd = join(root, `case-${n - 1}`, "project")
+    const cwd = last.cwd
     expect(config.settings).toEqual({
       strategy: "conservative",
       maxTokens: 4000,
@@ -193,7 +183,7 @@ rules:
       },
       { env: { HEADROOM_PLUGINS: "env.ts:/abs/other.js" }, flags: { plugins: ["flag.ts"], keep: ["C", "x{1,3}"] } },
     )
-    const dir = join(root, `case-${n - 1}`)
+    const dir = last.dir
     expect(config.settings.plugins).toEqual([
       join(dir, "home/.config/headroom/p/user.ts"),
       join(dir, "project/p/project.ts"),

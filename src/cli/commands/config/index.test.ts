@@ -1,36 +1,10 @@
-import { afterAll, describe, expect, test } from "bun:test"
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { dirname, join, resolve } from "node:path"
+import { describe, expect, test } from "bun:test"
+import { readFileSync } from "node:fs"
+import { resolve } from "node:path"
+import { headroomIn, tempProjects } from "../../../../test/support/project.ts"
 
-const main = resolve(import.meta.dir, "../../main.ts")
-const root = mkdtempSync(join(tmpdir(), "headroom-config-cmd-"))
-afterAll(() => rmSync(root, { recursive: true, force: true }))
-let n = 0
-
-/** A temp project (the working directory) and home with `files` (relative to the temp root). */
-const setup = (files: Record<string, string>) => {
-  const dir = join(root, `case-${n++}`)
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true })
-    writeFileSync(join(dir, name), text)
-  }
-  mkdirSync(join(dir, "project"), { recursive: true })
-  mkdirSync(join(dir, "home"), { recursive: true })
-  return dir
-}
-
-// The caller's own HEADROOM_* or XDG settings must not leak into what these tests see.
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("HEADROOM_") && k !== "XDG_CONFIG_HOME"))
-
-const headroom = (dir: string, args: Array<string>, env: Record<string, string> = {}) => {
-  const result = Bun.spawnSync([process.execPath, main, ...args], {
-    cwd: join(dir, "project"),
-    stdin: "ignore",
-    env: { ...cleanEnv, HOME: join(dir, "home"), ...env },
-  })
-  return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() }
-}
+const setup = tempProjects("config-cmd")
+const headroom = headroomIn
 
 const example = readFileSync(resolve(import.meta.dir, "../../../../test/fixtures/config/example.yaml"), "utf8")
 

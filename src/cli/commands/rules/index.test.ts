@@ -1,32 +1,9 @@
-import { afterAll, describe, expect, test } from "bun:test"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { dirname, join, resolve } from "node:path"
+import { describe, expect, test } from "bun:test"
+import { resolve } from "node:path"
+import { headroomIn, tempProjects } from "../../../../test/support/project.ts"
 
-const main = resolve(import.meta.dir, "../../main.ts")
-const root = mkdtempSync(join(tmpdir(), "headroom-rules-cmd-"))
-afterAll(() => rmSync(root, { recursive: true, force: true }))
-let n = 0
-
-/** A temp project (the working directory) and home holding `files`. */
-const setup = (files: Record<string, string>) => {
-  const dir = join(root, `case-${n++}`)
-  mkdirSync(join(dir, "project"), { recursive: true })
-  mkdirSync(join(dir, "home"), { recursive: true })
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true })
-    writeFileSync(join(dir, name), text)
-  }
-  return dir
-}
-
-// The caller's own HEADROOM_* or XDG settings must not leak into what these tests see.
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("HEADROOM_") && k !== "XDG_CONFIG_HOME"))
-
-const headroom = (dir: string, args: Array<string>) => {
-  const result = Bun.spawnSync([process.execPath, main, ...args], { cwd: join(dir, "project"), stdin: "ignore", env: { ...cleanEnv, HOME: join(dir, "home") } })
-  return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() }
-}
+const setup = tempProjects("rules-cmd")
+const headroom = headroomIn
 
 const downloads = Array.from({ length: 8 }, (_, i) => `Downloading https://mirror.example.org/pool/libfoo${i}_1.${i}.0_amd64.deb (${(i + 1) * 37} kB)`)
 const input = JSON.stringify(`${[...downloads, "E: Unable to fetch libbar_2.0.0_amd64.deb: 404 Not Found"].join("\n")}\n`)
