@@ -92,6 +92,16 @@ describe("rule line filter", () => {
     expect(text).not.toContain(lines[3]!)
   })
 
+  test("head and tail are the stream's, across segments", async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `compiling module number ${i} of the project with flags -O2 -g`)
+    const input = `${lines.join("\n")}\n`
+    const { text, summary } = await run(input, { head: 3, tail: 2 }, { segmentBytes: 64 * 1024 })
+    expect(summary.segments).toBeGreaterThan(2)
+    const kept = text.split("\n").filter((l) => l !== "" && parseMarkers(l).length === 0)
+    expect(kept).toEqual([0, 1, 2, 2998, 2999].map((i) => lines[i]!))
+    expect((await redeemAll(store, text)).join("")).toContain(lines[1500]!)
+  })
+
   test("head and tail count the lines left after strip_lines", async () => {
     const input = ["a noisy progress line 1", "keep me 1", "a noisy progress line 2", "keep me 2", "keep me 3", "keep me 4"].join("\n")
     const { text } = await run(input, { strip: [/noisy/], head: 1, tail: 1 })

@@ -9,8 +9,8 @@ import { isEmptyFilter, type LineFilter } from "./resolve.ts"
  * `keep_lines` (or `--keep`) is never removed nor rewritten. Each run of removed lines becomes one
  * marker redeeming exactly those lines; runs too short to pay for a marker of their own, and the
  * lines `replace` rewrote, are accounted for by one marker at the end that redeems the block as it
- * was. Works per segment: `head` counts lines from the start of the stream, `tail` keeps the last
- * lines of each segment (a segment cannot know how much of the stream follows it).
+ * was. Works per segment: `head` counts lines from the start of the stream, and `tail` lines come
+ * from the last segment (a stream whose last 2 MB segment is shorter than the tail keeps fewer).
  */
 export const lineFilterStage = (filter: LineFilter): Stage => {
   // Rules are shared and must stay stateless (no `g`); replace-all needs a global copy of each.
@@ -69,7 +69,8 @@ const filterLines = (text: string, filter: LineFilter, ctx: StageContext, stream
     for (let i = 0; i < lines.length; i++) if (fate[i] !== REMOVED) survivors.push(i)
     const head = Math.min(stream.headLeft, survivors.length)
     stream.headLeft -= head
-    const tailFrom = filter.tail === undefined ? survivors.length : Math.max(head, survivors.length - filter.tail)
+    // The tail is the stream's: earlier segments keep only their share of the head.
+    const tailFrom = filter.tail !== undefined && ctx.segment.last ? Math.max(head, survivors.length - filter.tail) : survivors.length
     for (let s = head; s < tailFrom; s++) {
       const i = survivors[s]!
       if (!isKept[i]) fate[i] = REMOVED
