@@ -1,4 +1,4 @@
-import type { FlagSettings } from "../config/index.ts"
+import { loadConfig, type FlagSettings } from "../config/index.ts"
 import { STRATEGIES, type Strategy } from "../sdk/stage.ts"
 import { ENCODINGS, type EncodingName } from "../tokens/index.ts"
 import { flagBoolean, flagNumber, flagString, flagStrings, type FlagSpec, type ParsedArgs } from "./args.ts"
@@ -103,3 +103,9 @@ export const flagSettings = (args: ParsedArgs): FlagSettings => {
 
 /** `--config FILE`, when given. */
 export const configPath = (args: ParsedArgs): string | undefined => flagString(args, "config")
+
+/** The configuration a command line asks for: its setting flags and `--config`, from the working directory. */
+export const loadCommandConfig = (args: ParsedArgs, env: Record<string, string | undefined>) => {
+  const file = configPath(args)
+  return loadConfig({ cwd: process.cwd(), env, flags: flagSettings(args), ...(file === undefined ? {} : { configPath: file }) })
+}

@@ -11,11 +11,12 @@ export const PROJECT_FILE = "headroom-config.yaml"
 /** `$HOME` as the environment gives it (tests point it elsewhere), else the OS's idea. */
 export const userHome = (env: Env): string => (env.HOME !== undefined && env.HOME !== "" ? env.HOME : homedir())
 
+/** headroom's folder of user configuration: `$XDG_CONFIG_HOME/headroom`, default `~/.config/headroom`. */
+export const userConfigDir = (env: Env): string =>
+  join(env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== "" ? env.XDG_CONFIG_HOME : join(userHome(env), ".config"), "headroom")
+
 /** `$XDG_CONFIG_HOME/headroom/config.yaml`, default `~/.config/headroom/config.yaml`. */
-export const userConfigPath = (env: Env): string => {
-  const base = env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== "" ? env.XDG_CONFIG_HOME : join(userHome(env), ".config")
-  return join(base, "headroom", "config.yaml")
-}
+export const userConfigPath = (env: Env): string => join(userConfigDir(env), "config.yaml")
 
 /** A path as messages show it: relative to `cwd` when inside it, `~/…` when under home. */
 export const displayName = (path: string, cwd: string, home: string): string => {

@@ -74,6 +74,7 @@ export interface RequestSubject {
 }
 
 export interface PluginStages {
+  /** Redaction stages: they run before every other stage, and their change is always kept. */
   readonly redact: ReadonlyArray<Stage>
   readonly compress: ReadonlyArray<Stage>
 }

@@ -1,7 +1,7 @@
 /** Where plugins are found, and how their files are named and fingerprinted in messages. */
 import { readFileSync, readdirSync, realpathSync, statSync } from "node:fs"
-import { isAbsolute, join, relative } from "node:path"
-import { userHome } from "../config/files.ts"
+import { join } from "node:path"
+import { displayName, userConfigDir, userHome } from "../config/files.ts"
 
 export type Env = Readonly<Record<string, string | undefined>>
 
@@ -16,12 +16,8 @@ export interface PluginFile {
   readonly problem?: string
 }
 
-/** `$XDG_CONFIG_HOME`, or ~/.config (as for the user's config file). */
-export const configHome = (env: Env): string =>
-  env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== "" ? env.XDG_CONFIG_HOME : join(userHome(env), ".config")
-
 /** The directories scanned for plugins, in order: the project's, then the user's. */
-export const pluginDirs = (cwd: string, env: Env): ReadonlyArray<string> => [join(cwd, "plugins"), join(configHome(env), "headroom", "plugins")]
+export const pluginDirs = (cwd: string, env: Env): ReadonlyArray<string> => [join(cwd, "plugins"), join(userConfigDir(env), "plugins")]
 
 const PLUGIN_FILE = /\.(?:ts|js)$/
 const NOT_A_PLUGIN = /\.(?:test|spec)\.|\.d\.ts$|^README/i
@@ -59,10 +55,4 @@ export const realPath = (file: string): string => {
 }
 
 /** A file as the user would type it: relative to cwd when below it, ~/… in the home directory. */
-export const displayPath = (file: string, cwd: string, env: Env): string => {
-  const rel = relative(cwd, file)
-  if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) return rel
-  const home = userHome(env)
-  if (file.startsWith(`${home}/`)) return `~${file.slice(home.length)}`
-  return file
-}
+export const displayPath = (file: string, cwd: string, env: Env): string => displayName(file, cwd, userHome(env))

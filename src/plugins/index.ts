@@ -8,6 +8,7 @@ import { existsSync, statSync } from "node:fs"
 import { resolve } from "node:path"
 import { Effect } from "effect"
 import { BUILT_IN_STAGES } from "../pipeline/registry.ts"
+import type { PluginStages } from "../pipeline/stream.ts"
 import type { HookName } from "../sdk/plugin.ts"
 import type { Stage, StagePurpose } from "../sdk/stage.ts"
 import { displayPath, fileHash, pluginDirs, realPath, scanDir, type Env, type PluginFile, type PluginSource } from "./files.ts"
@@ -18,6 +19,7 @@ import { readTrust, trustFile, trustOf, type TrustRecords, type TrustState } fro
 
 export { runRequestHooks, runResponseEventHooks, type HookRun, type ProxyHook } from "./proxy.ts"
 export type { PluginSource } from "./files.ts"
+export type { PluginStages } from "../pipeline/stream.ts"
 export type { TrustState } from "./trust.ts"
 
 export interface LoadPluginsOptions {
@@ -61,11 +63,6 @@ export interface PluginEntry {
   readonly disabled: boolean
 }
 
-export interface PluginStages {
-  /** Redaction stages: they run before every other stage, and their change is always kept. */
-  readonly redact: ReadonlyArray<Stage>
-  readonly compress: ReadonlyArray<Stage>
-}
 
 export interface Plugins {
   readonly plugins: ReadonlyArray<LoadedPlugin>

@@ -5,11 +5,12 @@
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { configHome, type Env } from "./files.ts"
+import { userConfigDir } from "../config/files.ts"
+import type { Env } from "./files.ts"
 
 export type TrustState = "named" | "trusted" | "untrusted" | "changed"
 
-export const trustFile = (env: Env): string => join(configHome(env), "headroom", "trusted-plugins.json")
+export const trustFile = (env: Env): string => join(userConfigDir(env), "trusted-plugins.json")
 
 /** The trusted content hash of each file, by absolute path. */
 export type TrustRecords = ReadonlyMap<string, string>

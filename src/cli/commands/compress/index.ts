@@ -3,11 +3,10 @@ import { basename, join, resolve } from "node:path"
 import { Cause, Effect, Exit, Stream } from "effect"
 import { decodeLossless } from "../../../io/utf8.ts"
 import { atomicFileTarget, stdoutTarget, type OutputTarget } from "../../../io/output.ts"
-import { loadConfig } from "../../../config/index.ts"
 import type { ContentKind } from "../../../sdk/block.ts"
 import { compressStream, type CompressRequest, type CompressSummary } from "../../../pipeline/stream.ts"
 import { flagBoolean, flagNumber, flagString, type ParsedArgs } from "../../args.ts"
-import { configPath, flagSettings } from "../../config-flags.ts"
+import { loadCommandConfig } from "../../config-flags.ts"
 import { EXIT, InputError, OutputError, UsageError, describeFailure } from "../../errors.ts"
 import { loadPluginStages } from "../../plugins.ts"
 import { compressRequestFor } from "../../request.ts"
@@ -29,8 +28,7 @@ export const runCompress = (args: ParsedArgs, env: Record<string, string | undef
     if (flagBoolean(args, "lossless") && flagNumber(args, "max-tokens") !== undefined) {
       throw new UsageError({ command: "compress", message: "--lossless and --max-tokens can't both hold: a budget may have to drop content, --lossless drops none" })
     }
-    const file = configPath(args)
-    const config = yield* loadConfig({ cwd: process.cwd(), env, flags: flagSettings(args), ...(file === undefined ? {} : { configPath: file }) })
+    const config = yield* loadCommandConfig(args, env)
     const plugins = yield* loadPluginStages(config, env)
     const json = flagBoolean(args, "json")
     const stats = flagBoolean(args, "stats")

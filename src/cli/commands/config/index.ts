@@ -4,7 +4,6 @@ import {
   discoverFiles,
   displayName,
   formatIssue,
-  loadConfig,
   parseConfigFile,
   readConfigText,
   userHome,
@@ -13,7 +12,7 @@ import {
 } from "../../../config/index.ts"
 import { unknownSubcommand, flagBoolean, type ParsedArgs } from "../../args.ts"
 import { EXIT, UsageError } from "../../errors.ts"
-import { configPath as configFlag, flagSettings } from "../../config-flags.ts"
+import { configPath as configFlag, loadCommandConfig } from "../../config-flags.ts"
 import { CONFIG_SUBCOMMANDS } from "./schema.ts"
 import { showJson, showText } from "./show.ts"
 
@@ -36,13 +35,7 @@ export const runConfig = (args: ParsedArgs, env: Env) =>
 
 const runShow = (args: ParsedArgs, env: Env) =>
   Effect.gen(function* () {
-    const configPath = configFlag(args)
-    const config = yield* loadConfig({
-      cwd: process.cwd(),
-      env,
-      flags: flagSettings(args),
-      ...(configPath === undefined ? {} : { configPath }),
-    })
+    const config = yield* loadCommandConfig(args, env)
     process.stdout.write(`${flagBoolean(args, "json") ? showJson(config) : showText(config)}\n`)
     return EXIT.ok as number
   })

@@ -1,12 +1,11 @@
 import { statSync } from "node:fs"
 import { resolve } from "node:path"
 import { Effect } from "effect"
-import { loadConfig } from "../../../config/index.ts"
 import { loadPlugins, type PluginEntry } from "../../../plugins/index.ts"
 import { displayPath, fileHash, pluginDirs, realPath, scanDir } from "../../../plugins/files.ts"
 import { readTrust, trustFile, trustOf, writeTrust, type TrustRecords } from "../../../plugins/trust.ts"
 import { unknownSubcommand, flagBoolean, flagStrings, type ParsedArgs } from "../../args.ts"
-import { configPath, flagSettings } from "../../config-flags.ts"
+import { loadCommandConfig } from "../../config-flags.ts"
 import { EXIT, InputError, OutputError, UsageError } from "../../errors.ts"
 import { PLUGINS_SUBCOMMANDS } from "./schema.ts"
 
@@ -33,8 +32,7 @@ export const runPlugins = (args: ParsedArgs, env: Env) =>
 const runList = (args: ParsedArgs, env: Env) =>
   Effect.gen(function* () {
     const cwd = process.cwd()
-    const file = configPath(args)
-    const config = yield* loadConfig({ cwd, env, flags: flagSettings(args), ...(file === undefined ? {} : { configPath: file }) })
+    const config = yield* loadCommandConfig(args, env)
     const { settings } = config
     const found = yield* loadPlugins({
       cwd,

@@ -3,15 +3,13 @@ import { parseReference } from "../../../markers/index.ts"
 import { OriginalsStore } from "../../../store/index.ts"
 import type { ParsedArgs } from "../../args.ts"
 import { EXIT, NotFound, UsageError } from "../../errors.ts"
-import { loadConfig } from "../../../config/index.ts"
-import { configPath } from "../../config-flags.ts"
+import { loadCommandConfig } from "../../config-flags.ts"
 import { configServices } from "../../services.ts"
 import { sliceLines } from "./lines.ts"
 
 export const runRetrieve = (args: ParsedArgs, env: Record<string, string | undefined>) =>
   Effect.gen(function* () {
-    const file = configPath(args)
-    const config = yield* loadConfig({ cwd: process.cwd(), env, flags: {}, ...(file === undefined ? {} : { configPath: file }) })
+    const config = yield* loadCommandConfig(args, env)
     // Reading works even where the configuration stops new originals from being stored.
     const store = { ...config.settings.store, enabled: true }
     return yield* printOriginal(args).pipe(Effect.provide(configServices({ ...config, settings: { ...config.settings, store } })))

@@ -3,7 +3,6 @@ import { Effect } from "effect"
 import {
   displayName,
   formatIssue,
-  loadConfig,
   parseConfigFile,
   readConfigText,
   userHome,
@@ -13,7 +12,7 @@ import { parseRuleFile } from "../../../rules/parse.ts"
 import type { Rule } from "../../../rules/rule.ts"
 import { runRuleTests, testRequests, type TestOutcome } from "../../../rules/test-runner.ts"
 import { unknownSubcommand, type ParsedArgs } from "../../args.ts"
-import { configPath as configFlag, flagSettings } from "../../config-flags.ts"
+import { loadCommandConfig } from "../../config-flags.ts"
 import { EXIT, UsageError } from "../../errors.ts"
 import { configServices } from "../../services.ts"
 import { formatRuleList } from "./list.ts"
@@ -36,14 +35,9 @@ export const runRules = (args: ParsedArgs, env: Env) =>
     }
   })
 
-const load = (args: ParsedArgs, env: Env) => {
-  const configPath = configFlag(args)
-  return loadConfig({ cwd: process.cwd(), env, flags: flagSettings(args), ...(configPath === undefined ? {} : { configPath }) })
-}
-
 const runList = (args: ParsedArgs, env: Env) =>
   Effect.gen(function* () {
-    const config = yield* load(args, env)
+    const config = yield* loadCommandConfig(args, env)
     process.stdout.write(`${formatRuleList(config.rules)}\n`)
     return EXIT.ok as number
   })
@@ -51,7 +45,7 @@ const runList = (args: ParsedArgs, env: Env) =>
 /** Runs the tests of FILE, or of every rule file the configuration loads, each file on its own. */
 const runTest = (args: ParsedArgs, env: Env, file: string | undefined) =>
   Effect.gen(function* () {
-    const config = yield* load(args, env)
+    const config = yield* loadCommandConfig(args, env)
     let groups: ReadonlyArray<ReadonlyArray<Rule>>
     if (file === undefined) groups = byFile(config.rules)
     else {
