@@ -42,6 +42,7 @@ export const describeFailure = (error: unknown): { code: number; message: string
     case "OutputError":
     case "NotFound":
     case "StoreError":
+    case "ProxyStartError":
       return { code: EXIT.failure, message }
     default:
       return { code: EXIT.failure, message: `internal error: ${message}` }

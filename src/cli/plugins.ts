@@ -4,9 +4,9 @@ import { loadPlugins } from "../plugins/index.ts"
 
 /**
  * The run's plugins under `config`, their warnings (untrusted, failed to load…) printed once on
- * stderr; their threads end with the run.
+ * stderr; their threads end with the run's scope.
  */
-export const loadPluginStages = (config: Config, env: Record<string, string | undefined>) =>
+export const loadRunPlugins = (config: Config, env: Record<string, string | undefined>) =>
   Effect.acquireRelease(
     loadPlugins({
       cwd: process.cwd(),
@@ -22,5 +22,8 @@ export const loadPluginStages = (config: Config, env: Record<string, string | un
         for (const warning of plugins.warnings) process.stderr.write(`headroom: ${warning}\n`)
       }),
     ),
-    Effect.map((plugins) => plugins.stages),
   )
+
+/** The run's plugin stages (for commands that only compress). */
+export const loadPluginStages = (config: Config, env: Record<string, string | undefined>) =>
+  loadRunPlugins(config, env).pipe(Effect.map((plugins) => plugins.stages))

@@ -15,6 +15,8 @@ import { runConfig } from "./commands/config/index.ts"
 import { configCommand } from "./commands/config/schema.ts"
 import { runPlugins } from "./commands/plugins/index.ts"
 import { pluginsCommand } from "./commands/plugins/schema.ts"
+import { runProxy } from "./commands/proxy/index.ts"
+import { proxyCommand } from "./commands/proxy/schema.ts"
 import { runRules } from "./commands/rules/index.ts"
 import { rulesCommand } from "./commands/rules/schema.ts"
 import { EXIT, UsageError, describeFailure } from "./errors.ts"
@@ -26,6 +28,7 @@ type Runner = (args: ParsedArgs, env: Env) => Effect.Effect<number, unknown>
 const RUNNERS = [
   { spec: compressCommand, run: runCompress as Runner },
   { spec: compressBatchCommand, run: runCompressBatch as Runner },
+  { spec: proxyCommand, run: runProxy as Runner },
   { spec: retrieveCommand, run: runRetrieve as Runner },
   { spec: expandCommand, run: runExpand as Runner },
   { spec: configCommand, run: runConfig as Runner },

@@ -7,7 +7,8 @@ import type { Settings } from "./types.ts"
  * where the rule files are (moving a project changes no output either).
  */
 export const fingerprintOf = (settings: Settings, ruleFiles: ReadonlyArray<string>): string => {
-  const { jobs: _jobs, store, ...rest } = settings
+  // How many jobs run and how the proxy is reached change no output.
+  const { jobs: _jobs, proxy: _proxy, store, ...rest } = settings
   const canonical = canonicalJson({ settings: { ...rest, store: store.enabled }, ruleFiles })
   return createHash("sha256").update(canonical).digest("hex")
 }

@@ -149,6 +149,19 @@ batch:
   jobs: 3
   max_file_size: 2MB
   max_savings: 70
+proxy:
+  host: 0.0.0.0
+  port: 9000
+  anthropic_url: http://127.0.0.1:4000/v1/
+  openai_url: https://openrouter.ai/api/v1
+  allow_unauthenticated: true
+  optimize: false
+  exclude_tools: [Read, cat_file]
+  marker_verb: curl -s localhost:9000/v1/retrieve/
+  timeout: 30s
+  max_body: 10MB
+  log_file: logs/proxy.jsonl
+  log_bodies: true
 rules:
   - name: quiet-tests
     pattern: "^tests/"
@@ -171,6 +184,20 @@ rules:
       jobs: 3,
       maxFileBytes: 2 * 1024 * 1024,
       maxSavings: 70,
+      proxy: {
+        host: "0.0.0.0",
+        port: 9000,
+        anthropicUrl: "http://127.0.0.1:4000",
+        openaiUrl: "https://openrouter.ai/api/v1",
+        allowUnauthenticated: true,
+        optimize: false,
+        excludeTools: ["Read", "cat_file"],
+        markerVerb: "curl -s localhost:9000/v1/retrieve/",
+        timeoutMs: 30_000,
+        maxBodyBytes: 10 * 1024 * 1024,
+        logFile: join(cwd, "logs/proxy.jsonl"),
+        logBodies: true,
+      },
     })
     expect(config.rules.at(-1)!.id).toBe("quiet-tests")
   })

@@ -9,8 +9,8 @@ import { DEFAULT_MAX_BYTES, DEFAULT_TTL_MS, headroomHome } from "../store/settin
 import { fingerprintOf } from "./fingerprint.ts"
 import { discoverFiles, userHome } from "./files.ts"
 import { ConfigError, inFileOrder, type ConfigIssue } from "./issues.ts"
-import { SETTING_KEYS, SETTINGS, TOP_LEVEL_KEYS, sectionKeys, type SettingKey, type SettingValue } from "./schema.ts"
-import type { Config, ConfigFile, FlagSettings, Settings, SettingSource } from "./types.ts"
+import { DEFAULT_EXCLUDED_TOOLS, SETTING_KEYS, SETTINGS, TOP_LEVEL_KEYS, sectionKeys, type SettingKey, type SettingValue } from "./schema.ts"
+import type { Config, ConfigFile, FlagSettings, ProxyFlags, ProxySettings, Settings, SettingSource } from "./types.ts"
 import type { Base, ListType, ValueType } from "./values.ts"
 import { entries, parseYaml, positionOf } from "./yaml.ts"
 
@@ -156,7 +156,7 @@ const readEnv = (env: Env, base: Base, issues: Array<ConfigIssue>): Layer => {
 }
 
 /** Which setting each flag field sets. */
-const FLAG_KEYS: { readonly [F in keyof FlagSettings]-?: SettingKey } = {
+const FLAG_KEYS: { readonly [F in Exclude<keyof FlagSettings, "proxy">]-?: SettingKey } = {
   strategy: "strategy",
   maxTokens: "max_tokens",
   lossless: "lossless",
@@ -172,12 +172,30 @@ const FLAG_KEYS: { readonly [F in keyof FlagSettings]-?: SettingKey } = {
   maxSavings: "batch.max_savings",
 }
 
+const PROXY_FLAG_KEYS: { readonly [F in keyof ProxyFlags]-?: SettingKey } = {
+  host: "proxy.host",
+  port: "proxy.port",
+  anthropicUrl: "proxy.anthropic_url",
+  openaiUrl: "proxy.openai_url",
+  authToken: "proxy.auth_token",
+  allowUnauthenticated: "proxy.allow_unauthenticated",
+  optimize: "proxy.optimize",
+  excludeTools: "proxy.exclude_tools",
+  markerVerb: "proxy.marker_verb",
+  timeout: "proxy.timeout",
+  maxBody: "proxy.max_body",
+  logFile: "proxy.log_file",
+  logBodies: "proxy.log_bodies",
+}
+
 const readFlags = (flags: FlagSettings, base: Base, issues: Array<ConfigIssue>): Layer => {
   const layer: Layer = new Map()
-  for (const field of Object.keys(FLAG_KEYS) as Array<keyof FlagSettings>) {
-    const given: unknown = flags[field]
+  const fields: Array<[unknown, SettingKey]> = [
+    ...Object.entries(FLAG_KEYS).map(([field, key]): [unknown, SettingKey] => [flags[field as keyof typeof FLAG_KEYS], key]),
+    ...Object.entries(PROXY_FLAG_KEYS).map(([field, key]): [unknown, SettingKey] => [flags.proxy?.[field as keyof ProxyFlags], key]),
+  ]
+  for (const [given, key] of fields) {
     if (given === undefined || (Array.isArray(given) && given.length === 0)) continue
-    const key = FLAG_KEYS[field]
     const flag = SETTINGS[key].flag!
     // Each value goes through the setting's type, as text: that compiles `--keep` regexes, makes
     // `--plugin` paths absolute and holds e.g. --max-savings to 0–100 whatever the command checked.
@@ -251,6 +269,28 @@ const buildSettings = (values: ReadonlyMap<SettingKey, unknown>): Settings => {
     jobs: get("batch.jobs") ?? availableParallelism(),
     ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
     ...(maxSavings === undefined ? {} : { maxSavings }),
+    proxy: proxySettings(get),
+  }
+}
+
+const proxySettings = (get: <K extends SettingKey>(key: K) => SettingValue<K> | undefined): ProxySettings => {
+  const authToken = get("proxy.auth_token")
+  const logFile = get("proxy.log_file")
+  return {
+    host: get("proxy.host") ?? "127.0.0.1",
+    port: get("proxy.port") ?? 8787,
+    // Anthropic's base is the host (clients add /v1 themselves); tolerate one given with /v1.
+    anthropicUrl: (get("proxy.anthropic_url") ?? "https://api.anthropic.com").replace(/\/v1$/, ""),
+    openaiUrl: get("proxy.openai_url") ?? "https://api.openai.com/v1",
+    ...(authToken === undefined ? {} : { authToken }),
+    allowUnauthenticated: get("proxy.allow_unauthenticated") ?? false,
+    optimize: get("proxy.optimize") ?? true,
+    excludeTools: get("proxy.exclude_tools") ?? DEFAULT_EXCLUDED_TOOLS,
+    markerVerb: get("proxy.marker_verb") ?? "headroom retrieve",
+    timeoutMs: get("proxy.timeout") ?? 600_000,
+    maxBodyBytes: get("proxy.max_body") ?? 50 * 1024 * 1024,
+    ...(logFile === undefined ? {} : { logFile }),
+    logBodies: get("proxy.log_bodies") ?? false,
   }
 }
 

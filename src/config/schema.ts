@@ -12,6 +12,8 @@ import {
   size,
   text,
   wholeNumber,
+  markerVerb,
+  url,
   type ValueType,
 } from "./values.ts"
 
@@ -25,12 +27,17 @@ export interface SettingSpec<T> {
   readonly env?: string
   /** Command-line flag that sets it. */
   readonly flag?: string
+  /** A credential: `config show` says whether it is set, never what it is. */
+  readonly secret?: true
   /**
    * Lists given in several places add up (user file, project file, environment, flags, in that
    * order) instead of the highest one replacing the others.
    */
   readonly accumulates?: true
 }
+
+/** Tools whose results must reach the model exactly: Claude Code's and common file tools. */
+export const DEFAULT_EXCLUDED_TOOLS: ReadonlyArray<string> = ["Read", "Edit", "MultiEdit", "Write", "NotebookEdit", "Glob", "read_file", "write_file", "edit_file"]
 
 const setting = <T>(spec: SettingSpec<T>): SettingSpec<T> => spec
 
@@ -152,6 +159,96 @@ export const SETTINGS = {
     description: "at most this percentage of a file's tokens may be removed",
     shownDefault: "none",
     flag: "--max-savings",
+  }),
+  "proxy.host": setting({
+    type: text,
+    description: "address the proxy listens on (a non-loopback one needs auth_token or --allow-unauthenticated)",
+    shownDefault: "127.0.0.1",
+    env: "HEADROOM_HOST",
+    flag: "--host",
+  }),
+  "proxy.port": setting({
+    type: wholeNumber(0),
+    description: "port the proxy listens on (0: any free port)",
+    shownDefault: "8787",
+    env: "HEADROOM_PORT",
+    flag: "--port",
+  }),
+  "proxy.anthropic_url": setting({
+    type: url,
+    description: "Anthropic API base URL, without /v1",
+    shownDefault: "https://api.anthropic.com",
+    env: "HEADROOM_ANTHROPIC_URL",
+    flag: "--anthropic-url",
+  }),
+  "proxy.openai_url": setting({
+    type: url,
+    description: "OpenAI-compatible API base URL, with /v1 (OpenAI, OpenRouter, a local model server)",
+    shownDefault: "https://api.openai.com/v1",
+    env: "HEADROOM_OPENAI_URL",
+    flag: "--openai-url",
+  }),
+  "proxy.auth_token": setting({
+    type: text,
+    description: "clients must send it in x-headroom-token",
+    shownDefault: "none",
+    env: "HEADROOM_PROXY_TOKEN",
+    flag: "--auth-token",
+    secret: true,
+  }),
+  "proxy.allow_unauthenticated": setting({
+    type: boolean,
+    description: "listen on a non-loopback address without auth_token",
+    shownDefault: "false",
+    flag: "--allow-unauthenticated",
+  }),
+  "proxy.optimize": setting({
+    type: boolean,
+    description: "compress tool results (false: pure passthrough)",
+    shownDefault: "true",
+    env: "HEADROOM_OPTIMIZE",
+    flag: "--no-optimize",
+  }),
+  "proxy.exclude_tools": setting({
+    type: oneOrList(text, ","),
+    description: "tools whose results are passed on exactly (file reads and edits); replaces the default list",
+    shownDefault: DEFAULT_EXCLUDED_TOOLS.join(", "),
+    env: "HEADROOM_EXCLUDE_TOOLS",
+    flag: "--exclude-tool",
+  }),
+  "proxy.marker_verb": setting({
+    type: markerVerb,
+    description: "what markers tell the model to run to get an original back: `<verb> <hash>`",
+    shownDefault: "headroom retrieve",
+    env: "HEADROOM_MARKER_VERB",
+    flag: "--marker-verb",
+  }),
+  "proxy.timeout": setting({
+    type: duration,
+    description: "an upstream that sends no response headers, or no bytes of a stream, for this long gets 504",
+    shownDefault: "10m",
+    env: "HEADROOM_PROXY_TIMEOUT",
+    flag: "--timeout",
+  }),
+  "proxy.max_body": setting({
+    type: size,
+    description: "larger request bodies get 413",
+    shownDefault: "50MB",
+    env: "HEADROOM_MAX_BODY",
+    flag: "--max-body",
+  }),
+  "proxy.log_file": setting({
+    type: path,
+    description: "JSON line per request: ids, model, tokens, transforms, timings, status (never auth headers)",
+    shownDefault: "none",
+    env: "HEADROOM_LOG_FILE",
+    flag: "--log-file",
+  }),
+  "proxy.log_bodies": setting({
+    type: boolean,
+    description: "also log request bodies as forwarded (they may hold secrets)",
+    shownDefault: "false",
+    flag: "--log-bodies",
   }),
 } as const
 

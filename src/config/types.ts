@@ -20,6 +20,27 @@ export interface FlagSettings {
   readonly jobs?: number
   readonly maxFileBytes?: number
   readonly maxSavings?: number
+  readonly proxy?: ProxyFlags
+}
+
+/** `headroom proxy`'s flags. */
+export interface ProxyFlags {
+  readonly host?: string
+  readonly port?: number
+  readonly anthropicUrl?: string
+  readonly openaiUrl?: string
+  readonly authToken?: string
+  readonly allowUnauthenticated?: boolean
+  /** `--no-optimize` gives false. */
+  readonly optimize?: boolean
+  readonly excludeTools?: ReadonlyArray<string>
+  readonly markerVerb?: string
+  /** `--timeout`, as written (a duration). */
+  readonly timeout?: string
+  /** `--max-body`, as written (a size). */
+  readonly maxBody?: string
+  readonly logFile?: string
+  readonly logBodies?: boolean
 }
 
 /** The effective settings, after flags, environment, config files and defaults. */
@@ -42,6 +63,25 @@ export interface Settings {
   readonly maxFileBytes?: number
   /** 0–100: at most this percentage of an input's tokens may be removed. */
   readonly maxSavings?: number
+  readonly proxy: ProxySettings
+}
+
+/** `headroom proxy`. */
+export interface ProxySettings {
+  readonly host: string
+  readonly port: number
+  /** Base URLs without a trailing slash: Anthropic's without /v1, the OpenAI-compatible one with it. */
+  readonly anthropicUrl: string
+  readonly openaiUrl: string
+  readonly authToken?: string
+  readonly allowUnauthenticated: boolean
+  readonly optimize: boolean
+  readonly excludeTools: ReadonlyArray<string>
+  readonly markerVerb: string
+  readonly timeoutMs: number
+  readonly maxBodyBytes: number
+  readonly logFile?: string
+  readonly logBodies: boolean
 }
 
 export type FileLayer = "user" | "project"

@@ -79,6 +79,17 @@ export const positiveNumber: ValueType<number> = scalar("a number > 0", (v, key)
 export const text: ValueType<string> = scalar("text", (v, key) => (typeof v === "string" && v !== "" ? ok(v) : wrong(key, "text", v)))
 
 /** Text that may be empty (a replacement). */
+/** An http(s) URL, without a trailing slash. */
+export const url: ValueType<string> = scalar("an http(s) URL", (v, key) => {
+  if (typeof v !== "string" || !URL.canParse(v) || !/^https?:$/.test(new URL(v).protocol)) return wrong(key, "an http(s) URL", v)
+  return ok(v.replace(/\/+$/, ""))
+})
+
+/** Words a marker puts before its hash: no `]`, `·` or line break, which would end the marker. */
+export const markerVerb: ValueType<string> = scalar("text without ], · or line breaks", (v, key) =>
+  typeof v === "string" && /^[^\]·\r\n]*[^\]·\s]$/.test(v) && !/^\s/.test(v) ? ok(v) : wrong(key, "text without ], · or line breaks", v),
+)
+
 export const anyText: ValueType<string> = scalar("text", (v, key) => (typeof v === "string" ? ok(v) : wrong(key, "text", v)))
 
 export const choice = <C extends string>(choices: ReadonlyArray<C>): ValueType<C> => {

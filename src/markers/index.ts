@@ -11,6 +11,9 @@
  * - With the store disabled (`--no-store`) nothing could be redeemed, so the marker carries no
  *   hash at all: `[… 812 lines omitted]`. A hash that can't be redeemed is worse than none.
  *
+ * The word before the hash is `retrieve` on the command line; the proxy writes the command an
+ * agent can run, `headroom retrieve` by default (any text without `]`, `·` or line breaks).
+ *
  * Markers are single-line, short in tokens, and found by `MARKER_PATTERN`.
  */
 
@@ -34,7 +37,7 @@ export interface Marker {
  * end of its line, since markers always stand on lines of their own.
  */
 export const MARKER_PATTERN =
-  /\[… (?:(?<summary>[^\n]*?) · [a-z ]+ (?<hash>[0-9a-f]{12,64})(?::(?<from>\d+)-(?<to>\d+))?\]|(?<bare>[^\n]*?)\](?=\r?\n|$))/g
+  /\[… (?:(?<summary>[^\n]*?) · [^\n\]·]+? (?<hash>[0-9a-f]{12,64})(?::(?<from>\d+)-(?<to>\d+))?\]|(?<bare>[^\n]*?)\](?=\r?\n|$))/g
 
 /** Matches a retrieval reference as a user types it: `3f9a1c2b7d4e` or `3f9a1c2b7d4e:120-156`. */
 export const REFERENCE_PATTERN = /^(?<hash>[0-9a-f]{12,64})(?::(?<from>\d+)-(?<to>\d+))?$/

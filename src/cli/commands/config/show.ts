@@ -26,6 +26,19 @@ const VALUES: { readonly [K in SettingKey]: (s: Settings) => unknown } = {
   "batch.jobs": (s) => s.jobs,
   "batch.max_file_size": (s) => s.maxFileBytes,
   "batch.max_savings": (s) => s.maxSavings,
+  "proxy.host": (s) => s.proxy.host,
+  "proxy.port": (s) => s.proxy.port,
+  "proxy.anthropic_url": (s) => s.proxy.anthropicUrl,
+  "proxy.openai_url": (s) => s.proxy.openaiUrl,
+  "proxy.auth_token": (s) => (s.proxy.authToken === undefined ? undefined : "(set)"),
+  "proxy.allow_unauthenticated": (s) => s.proxy.allowUnauthenticated,
+  "proxy.optimize": (s) => s.proxy.optimize,
+  "proxy.exclude_tools": (s) => s.proxy.excludeTools,
+  "proxy.marker_verb": (s) => s.proxy.markerVerb,
+  "proxy.timeout": (s) => duration(s.proxy.timeoutMs),
+  "proxy.max_body": (s) => s.proxy.maxBodyBytes,
+  "proxy.log_file": (s) => s.proxy.logFile,
+  "proxy.log_bodies": (s) => s.proxy.logBodies,
 }
 
 /** Every rule file (packs, then the user and project files) with the number of rules it gives. */

@@ -1,0 +1,51 @@
+import type { CommandSpec } from "../../args.ts"
+import {
+  CONFIG_FLAG,
+  ENCODING_FLAG,
+  KEEP_FLAG,
+  MAX_SAVINGS_FLAG,
+  NO_STORE_FLAG,
+  PLUGIN_FLAG,
+  STRATEGY_FLAG,
+} from "../../config-flags.ts"
+
+export const proxyCommand: CommandSpec = {
+  name: "proxy",
+  summary: "run a local proxy for the Anthropic and OpenAI APIs that compresses tool results",
+  usage: ["headroom proxy [--host 127.0.0.1] [--port 8787] [flags]"],
+  flags: [
+    { name: "host", type: "string", placeholder: "ADDR", description: "address to listen on (default 127.0.0.1; others need --auth-token or --allow-unauthenticated)" },
+    { name: "port", short: "p", type: "integer", min: 0, placeholder: "PORT", description: "port to listen on (default 8787; 0 picks a free one)" },
+    { name: "anthropic-url", type: "string", placeholder: "URL", description: "Anthropic API base, without /v1 (default https://api.anthropic.com)" },
+    { name: "openai-url", type: "string", placeholder: "URL", description: "OpenAI-compatible API base, with /v1 (default https://api.openai.com/v1)" },
+    { name: "auth-token", type: "string", placeholder: "TOKEN", description: "clients must send TOKEN in x-headroom-token ($HEADROOM_PROXY_TOKEN)" },
+    { name: "allow-unauthenticated", type: "boolean", description: "listen on a non-loopback address without a token" },
+    { name: "no-optimize", type: "boolean", description: "pure passthrough: compress nothing" },
+    { name: "exclude-tool", type: "string", placeholder: "NAME", repeatable: true, description: "pass this tool's results on exactly; replaces the default list (Read, Edit, Write, Glob…)" },
+    { name: "marker-verb", type: "string", placeholder: "TEXT", description: 'what markers tell the model to run before the hash (default "headroom retrieve")' },
+    { name: "timeout", type: "string", placeholder: "DURATION", description: "give up on an upstream silent for this long: 504 (default 10m)" },
+    { name: "max-body", type: "string", placeholder: "SIZE", description: "refuse larger request bodies with 413 (default 50MB)" },
+    { name: "log-file", type: "string", placeholder: "FILE", description: "append one JSON line per request (never auth headers)" },
+    { name: "log-bodies", type: "boolean", description: "also log the bodies as forwarded (they may hold secrets)" },
+    STRATEGY_FLAG,
+    KEEP_FLAG,
+    MAX_SAVINGS_FLAG,
+    ENCODING_FLAG,
+    NO_STORE_FLAG,
+    PLUGIN_FLAG,
+    CONFIG_FLAG,
+  ],
+  positionals: { name: "", min: 0, max: 0, description: "" },
+  examples: [
+    "headroom proxy",
+    'headroom proxy --host 0.0.0.0 --port 8080 --auth-token "$HEADROOM_PROXY_TOKEN"',
+    "ANTHROPIC_BASE_URL=http://127.0.0.1:8787 claude",
+    "OPENAI_BASE_URL=http://127.0.0.1:8787/v1 my-app",
+    "headroom proxy --openai-url https://openrouter.ai/api/v1",
+  ],
+  notes: [
+    "Compresses tool results only (Anthropic tool_result, OpenAI role:tool, Responses function_call_output); system prompts, tool definitions, user and assistant text, thinking and cache_control are never touched, and a request with nothing compressed is forwarded byte for byte.",
+    "Markers read `[… 812 lines omitted · headroom retrieve 3f9a1c2b7d4e]`: the proxy and `headroom retrieve` share the store ($HEADROOM_HOME).",
+    "Routes: /v1/messages, /v1/chat/completions, /v1/responses (compressed), any other /v1/* (passed through), POST /v1/compress, /v1/retrieve, /health, /livez, /readyz, /stats. Send `x-headroom-bypass: true` to skip compression for one request.",
+  ],
+}
