@@ -6,10 +6,10 @@ import { loadPlugins } from "../plugins/index.ts"
  * The run's plugins under `config`, their warnings (untrusted, failed to load…) printed once on
  * stderr; their threads end with the run's scope.
  */
-export const loadRunPlugins = (config: Config, env: Record<string, string | undefined>) =>
+export const loadRunPlugins = (config: Config, env: Record<string, string | undefined>, cwd = process.cwd()) =>
   Effect.acquireRelease(
     loadPlugins({
-      cwd: process.cwd(),
+      cwd,
       env,
       explicit: config.settings.plugins,
       timeoutMs: config.settings.pluginTimeoutMs,

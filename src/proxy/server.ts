@@ -32,7 +32,7 @@ export const startProxy = (config: Config, plugins: Plugins | undefined) =>
         message: `refusing to listen on ${settings.host} without a token: anyone who can reach it could spend your API keys. Set one with --auth-token (or HEADROOM_PROXY_TOKEN) and have clients send it in x-headroom-token, or pass --allow-unauthenticated if the network is yours alone`,
       })
     }
-    const services = yield* Layer.build(ToolResultCompressorLayer(config, plugins?.stages).pipe(Layer.provideMerge(configServices(config))))
+    const services = yield* Layer.build(ToolResultCompressorLayer(config, plugins?.stages).pipe(Layer.provideMerge(configServices(config, { writeBehind: true }))))
     const log = settings.logFile === undefined ? undefined : new RequestLog(settings.logFile, settings.logBodies)
     if (log !== undefined) yield* Effect.addFinalizer(() => Effect.sync(() => log.close()))
     const context: ProxyContext = {

@@ -11,6 +11,7 @@ import { flagSettings } from "../../src/cli/config-flags.ts"
 import { proxyFlags } from "../../src/cli/commands/proxy/index.ts"
 import { proxyCommand } from "../../src/cli/commands/proxy/schema.ts"
 import { loadConfig } from "../../src/config/index.ts"
+import { loadRunPlugins } from "../../src/cli/plugins.ts"
 import { startProxy, type RunningProxy } from "../../src/proxy/server.ts"
 
 export interface TestProxy {
@@ -45,7 +46,9 @@ export const startTestProxy = async (options: {
         flags: { ...flagSettings(args), proxy: proxyFlags(args) },
         configPath: "/dev/null",
       })
-      return yield* startProxy(config, undefined)
+      // Plugins only when the test names some: ./plugins/ scanning has nothing to do here.
+      const plugins = config.settings.plugins.length === 0 ? undefined : yield* loadRunPlugins(config, { HEADROOM_HOME: home }, home)
+      return yield* startProxy(config, plugins)
     }).pipe(Scope.provide(scope)),
   )
   return {
