@@ -112,6 +112,23 @@ describe("forwarding", () => {
     expect(text(last().body)).toBe(body)
   })
 
+  test("Claude Code's numbered read lines keep their numbers on the lines kept (when Read is compressed)", async () => {
+    const reads = await startTestProxy({ anthropicUrl: upstreamUrl, args: ["--exclude-tool", "Edit"] })
+    try {
+      const numbered = buildLog()
+        .split("\n")
+        .map((line, i) => `${i + 1}\t${line}`)
+        .join("\n")
+      await fetch(`${reads.url}/v1/messages`, { method: "POST", body: anthropicBody(numbered).replace('"name":"Bash"', '"name":"Read"') })
+      const content = JSON.parse(text(last().body)).messages[2].content[0].content as string
+      expect(content.length).toBeLessThan(numbered.length / 3)
+      expect(content).toContain("701\tERROR src/app.ts:41 TypeError")
+      expect(content).toContain("1\t[0000] INFO compiling module-0.ts")
+    } finally {
+      await reads.stop()
+    }
+  })
+
   test("OpenAI paths go to the OpenAI base; other /v1 paths pass through", async () => {
     answer = () => Response.json({ object: "list", data: [{ id: "gpt-test" }] })
     const res = await fetch(`${proxy.url}/v1/models`, { headers: { authorization: "Bearer sk-test" } })

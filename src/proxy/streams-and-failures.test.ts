@@ -129,6 +129,23 @@ test("plugins' request hooks change what is forwarded; response-event hooks chan
   }
 })
 
+test("a request hook that changes nothing leaves the client's bytes alone", async () => {
+  const plugin = join(dir, "observe.ts")
+  writeFileSync(plugin, `export default { name: "observe", description: "looks only", request: () => undefined }\n`)
+  const up = controlled(sse("message_stop", { type: "message_stop" }))
+  const proxy = await startTestProxy({ anthropicUrl: up.url, args: ["--plugin", plugin] })
+  try {
+    const body = request.replace('"max_tokens":50', ' "max_tokens" : 50 ')
+    const res = await fetch(`${proxy.url}/v1/messages`, { method: "POST", headers: { "x-api-key": "sk-secret", "anthropic-version": "2023-06-01" }, body })
+    up.close()
+    await res.text()
+    expect(up.bodies[0]).toBe(body)
+  } finally {
+    await proxy.stop()
+    up.stop()
+  }
+})
+
 test("when compression itself breaks, the original request goes and the failure is counted", async () => {
   const seen: Array<string> = []
   const up = Bun.serve({

@@ -57,7 +57,9 @@ export const forwardRequest = Effect.fn("Proxy.forward")(function* (ctx: ProxyCo
       let headers = requestHeaders(request.headers)
       trace.bypass = request.headers.get("x-headroom-bypass")?.toLowerCase() === "true"
       if (trace.bypass) stats.bypassed++
-      if (api !== undefined && original !== undefined && request.method === "POST" && settings.optimize && !trace.bypass) {
+      // A compressed request body (rare) is not JSON to us: it goes as it came.
+      const encoded = (request.headers.get("content-encoding") ?? "identity").toLowerCase() !== "identity"
+      if (api !== undefined && original !== undefined && request.method === "POST" && settings.optimize && !trace.bypass && !encoded) {
         const prepared = yield* prepareBody(ctx, api, original, headers, url.pathname, trace)
         body = prepared.body
         headers = prepared.headers
@@ -166,6 +168,8 @@ const prepareBody = (ctx: ProxyContext, api: ApiShape, original: Uint8Array, hea
     return { body: encoder.encode(compression.text), headers: outHeaders }
   })
 
+const CREDENTIALS = ["authorization", "x-api-key", "api-key", "cookie"]
+
 /** Runs the plugins' request hooks; undefined when none changed anything. */
 const requestHooks = (ctx: ProxyContext, api: ApiShape, path: string, headers: Headers, body: unknown, trace: Trace) =>
   Effect.gen(function* () {
@@ -179,16 +183,18 @@ const requestHooks = (ctx: ProxyContext, api: ApiShape, path: string, headers: H
     if (run.value.body === body && sameHeaders(run.value.headers, plain)) return undefined
     // Credentials never go through a hook: the client's own are put back.
     const out = new Headers(run.value.headers)
-    for (const name of ["authorization", "x-api-key", "api-key", "cookie"]) {
+    for (const name of CREDENTIALS) {
       const value = headers.get(name)
       if (value !== null) out.set(name, value)
     }
     return { body: run.value.body, headers: out }
   })
 
+/** Equal apart from credentials (hooks never see those). */
 const sameHeaders = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean => {
-  const keys = Object.keys(a)
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k] || k === "authorization" || k === "x-api-key" || k === "cookie" || k === "api-key")
+  const plain = (h: Readonly<Record<string, string>>) => Object.keys(h).filter((k) => !CREDENTIALS.includes(k))
+  const keys = plain(a)
+  return keys.length === plain(b).length && keys.every((k) => a[k] === b[k])
 }
 
 const callUpstream = (ctx: ProxyContext, request: Request, url: URL, headers: Headers, body: Uint8Array | undefined, trace: Trace) =>
