@@ -40,6 +40,11 @@ export interface CompressRequest {
   readonly kind?: ContentKind
   /** Where the input came from, for detection hints and messages ("-" or undefined for stdin). */
   readonly path?: string
+  /**
+   * A file name that only nudges detection, as an extension does (the proxy's command outputs
+   * read as `output.log`); unlike `path`, rules never match on it.
+   */
+  readonly detectionHint?: string
   /** Compress binary-looking input as text instead of refusing it. */
   readonly force?: boolean
   readonly stages?: ReadonlyArray<Stage>
@@ -136,7 +141,7 @@ export const compressStream = <E, W>(
             return yield* new BinaryInput({ source: request.path ?? "standard input" })
           }
           const text = decodeLossless(segment.bytes)
-          const found = detect(text, pathHint(request.path))
+          const found = detect(text, pathHint(request.path ?? request.detectionHint))
           // A forced kind keeps what detection learned about it (a code file's language).
           detection =
             request.kind === undefined

@@ -34,6 +34,9 @@ export class ToolResultCompressor extends Context.Service<ToolResultCompressor, 
   "headroom/proxy/ToolResultCompressor",
 ) {}
 
+/** Tools that run commands: their output reads as a log unless its content clearly says otherwise. */
+const COMMAND_TOOLS = /bash|shell|exec|command|terminal|run/i
+
 /** Results shorter than this can't save enough to be worth a pass through the pipeline. */
 const MIN_CHARS = 400
 /** Memory for compressed results (UTF-16 code units): a long session's history fits many times. */
@@ -67,6 +70,7 @@ export const ToolResultCompressorLayer = (config: Config, plugins: PluginStages 
           ...request,
           markerVerb: config.settings.proxy.markerVerb,
           workers: false,
+          ...(tool !== undefined && COMMAND_TOOLS.test(tool) ? { detectionHint: "output.log" } : {}),
           subject: { ...request.subject, ...(model === undefined ? {} : { model }) },
         })
         const compressed = numbered === undefined ? output : renumber(numbered, output)
@@ -80,7 +84,8 @@ export const ToolResultCompressorLayer = (config: Config, plugins: PluginStages 
       })
 
       const compress = (result: ToolResult, model: string | undefined): Effect.Effect<ToolResultOutcome> => {
-        if (result.text.length < MIN_CHARS) return Effect.succeed(untouched())
+        // A lone surrogate (output cut inside an emoji) has no UTF-8 form the store could give back.
+        if (result.text.length < MIN_CHARS || !result.text.isWellFormed()) return Effect.succeed(untouched())
         const key = `${result.tool ?? ""}\0${model ?? ""}\0${contentHash(result.text)}`
         const known = memo.get(key)
         if (known !== undefined) return Effect.succeed(known)

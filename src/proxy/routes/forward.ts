@@ -307,7 +307,8 @@ const passThrough = (
         controller.enqueue(value)
       } catch (error) {
         end("failed", error)
-        controller.error(error)
+        // No reason: Bun would print a stack trace for one (the log line has it).
+        controller.error()
       }
     },
     cancel: async (reason) => {

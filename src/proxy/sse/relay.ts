@@ -87,5 +87,7 @@ export const relaySse = (upstream: ReadableStream<Uint8Array>, options: RelayOpt
       }),
     ),
   )
-  return Stream.toReadableStream(ended)
+  // The client's stream errors without a reason: Bun would print a stack trace for a reason, on
+  // every upstream that drops a stream; onEnd has already been told what happened.
+  return Stream.toReadableStream(Stream.mapError(ended, () => undefined))
 }

@@ -40,9 +40,8 @@ export const runProxy = (args: ParsedArgs, env: Record<string, string | undefine
       const plugins = yield* loadRunPlugins(config, env)
       const running = yield* startProxy(config, plugins)
       const s = config.settings.proxy
-      process.stderr.write(`headroom proxy listening on ${running.url}\n`)
       process.stderr.write(
-        `headroom: anthropic → ${s.anthropicUrl}, openai → ${s.openaiUrl}; ${s.optimize ? `compressing tool results (${config.settings.strategy})` : "passthrough (--no-optimize)"}${s.logFile === undefined ? "" : `; log: ${s.logFile}`}\n`,
+        `headroom proxy listening on ${running.url} (anthropic → ${s.anthropicUrl}, openai → ${s.openaiUrl}; ${s.optimize ? `compressing tool results, ${config.settings.strategy}` : "passthrough: --no-optimize"}${s.logFile === undefined ? "" : `; log ${s.logFile}`})\n`,
       )
       yield* Effect.promise(
         () =>
