@@ -7,23 +7,14 @@
  */
 import Anthropic from "@anthropic-ai/sdk"
 import OpenAI from "openai"
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import { recordingFetch } from "../support/client-fetch.ts"
-import { type Answer, startMockUpstream } from "../support/mock-upstream.ts"
-import { startTestProxy, type TestProxy } from "../support/proxy.ts"
+import { type Answer } from "../support/mock-upstream.ts"
+import { startTestProxy, useProxiedMock } from "../support/proxy.ts"
 import { rawAt, rawElements } from "../support/raw-json.ts"
 import { buildLog, serviceLog, testRun } from "../support/tool-outputs.ts"
 
-const mock = await startMockUpstream()
-let proxy: TestProxy
-beforeAll(async () => {
-  proxy = await startTestProxy({ anthropicUrl: mock.url, openaiUrl: mock.openaiUrl })
-})
-afterAll(async () => {
-  await proxy.stop()
-  await mock.stop()
-})
-beforeEach(() => mock.reset())
+const { mock, proxy } = await useProxiedMock()
 
 const sent = recordingFetch()
 

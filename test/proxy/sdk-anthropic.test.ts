@@ -4,24 +4,14 @@
  * as sent; errors, cut streams and client aborts behave as they would without the proxy.
  */
 import Anthropic from "@anthropic-ai/sdk"
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import { resolve } from "node:path"
 import { recordingFetch } from "../support/client-fetch.ts"
-import { startMockUpstream } from "../support/mock-upstream.ts"
-import { startTestProxy, type TestProxy } from "../support/proxy.ts"
+import { useProxiedMock } from "../support/proxy.ts"
 import { rawAt, withValuesFrom } from "../support/raw-json.ts"
 import { buildLog, serviceLog } from "../support/tool-outputs.ts"
 
-const mock = await startMockUpstream()
-let proxy: TestProxy
-beforeAll(async () => {
-  proxy = await startTestProxy({ anthropicUrl: mock.url, openaiUrl: mock.openaiUrl })
-})
-afterAll(async () => {
-  await proxy.stop()
-  await mock.stop()
-})
-beforeEach(() => mock.reset())
+const { mock, proxy } = await useProxiedMock()
 
 const BETA = "interleaved-thinking-2025-05-14,mock-feature-2026-01-01"
 const KEY = "sk-ant-mock-0123456789"

@@ -5,23 +5,13 @@
  * errors and other routes arrive as the upstream sent them.
  */
 import OpenAI from "openai"
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test"
+import { describe, expect, test } from "bun:test"
 import { recordingFetch } from "../support/client-fetch.ts"
-import { startMockUpstream } from "../support/mock-upstream.ts"
-import { startTestProxy, type TestProxy } from "../support/proxy.ts"
+import { useProxiedMock } from "../support/proxy.ts"
 import { type Path, rawAt, withValuesFrom } from "../support/raw-json.ts"
 import { buildLog, serviceLog, testRun, type ToolOutput } from "../support/tool-outputs.ts"
 
-const mock = await startMockUpstream()
-let proxy: TestProxy
-beforeAll(async () => {
-  proxy = await startTestProxy({ anthropicUrl: mock.url, openaiUrl: mock.openaiUrl })
-})
-afterAll(async () => {
-  await proxy.stop()
-  await mock.stop()
-})
-beforeEach(() => mock.reset())
+const { mock, proxy } = await useProxiedMock()
 
 const KEY = "sk-mock-openai-0123456789"
 const sent = recordingFetch()

@@ -2,6 +2,7 @@
  * A real proxy in the test's own process (the same code `headroom proxy` runs), on a free port,
  * with a fresh store, defaults plus the built-in rule packs, and the flags a test adds.
  */
+import { afterAll, beforeAll, beforeEach } from "bun:test"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -13,6 +14,7 @@ import { proxyCommand } from "../../src/cli/commands/proxy/schema.ts"
 import { loadConfig } from "../../src/config/index.ts"
 import { loadRunPlugins } from "../../src/cli/plugins.ts"
 import { startProxy, type RunningProxy } from "../../src/proxy/server.ts"
+import { startMockUpstream } from "./mock-upstream.ts"
 
 export interface TestProxy {
   /** `http://127.0.0.1:PORT`, without /v1. */
@@ -60,4 +62,22 @@ export const startTestProxy = async (options: {
       rmSync(home, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Call at the top of a test file: a mock upstream and a proxy in front of it for the whole file
+ * (the mock's record is cleared before each test). `proxy` is filled in before the first test.
+ */
+export const useProxiedMock = async (args: ReadonlyArray<string> = []) => {
+  const mock = await startMockUpstream()
+  const proxy = {} as TestProxy
+  beforeAll(async () => {
+    Object.assign(proxy, await startTestProxy({ anthropicUrl: mock.url, openaiUrl: mock.openaiUrl, args }))
+  })
+  afterAll(async () => {
+    await proxy.stop()
+    await mock.stop()
+  })
+  beforeEach(() => mock.reset())
+  return { mock, proxy }
 }

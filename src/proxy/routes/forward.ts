@@ -1,4 +1,5 @@
 import { Cause, Effect } from "effect"
+import { concatBytes } from "../../io/utf8.ts"
 import { runRequestHooks, runResponseEventHooks } from "../../plugins/index.ts"
 import type { ProxyRequest } from "../../sdk/plugin.ts"
 import { compressBody, type BodyCompression } from "../compress/body.ts"
@@ -97,14 +98,7 @@ const readBody = (request: Request, limit: number) =>
         }
         chunks.push(value)
       }
-      if (chunks.length === 1) return chunks[0]
-      const bytes = new Uint8Array(size)
-      let at = 0
-      for (const c of chunks) {
-        bytes.set(c, at)
-        at += c.byteLength
-      }
-      return bytes
+      return concatBytes(chunks)
     },
     catch: (error) =>
       error instanceof ProxyError ? error : new ProxyError({ status: 400, message: `could not read the request body: ${String(error)}` }),

@@ -1,4 +1,5 @@
 import { Stream } from "effect"
+import { concatBytes } from "../../io/utf8.ts"
 import type { SseEvent } from "../../sdk/plugin.ts"
 
 /**
@@ -52,7 +53,7 @@ class FrameSplitter {
   /** The bytes after the last blank line, parsed as if the event had been terminated. */
   end(): Array<SseFrame> {
     if (this.pending.length === 0) return []
-    const raw = concat(this.pending)
+    const raw = concatBytes(this.pending)
     this.pending = []
     return [this.frame(raw)]
   }
@@ -110,7 +111,7 @@ class FrameSplitter {
     const piece = chunk.subarray(start, end)
     if (this.pending.length === 0) return this.frame(piece)
     this.pending.push(piece)
-    const raw = concat(this.pending)
+    const raw = concatBytes(this.pending)
     this.pending = []
     return this.frame(raw)
   }
@@ -125,17 +126,6 @@ class FrameSplitter {
   }
 }
 
-const concat = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
-  let length = 0
-  for (const part of parts) length += part.length
-  const out = new Uint8Array(length)
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
-}
 
 /** The fields of one event's text; blank lines (its terminator) and comments are skipped. */
 const parseEvent = (raw: Uint8Array, text: string): SseFrame => {
