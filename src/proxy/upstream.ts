@@ -65,6 +65,9 @@ export const responseHeaders = (upstream: Headers): Headers => {
 export class UpstreamCall {
   readonly controller = new AbortController()
   private timer: ReturnType<typeof setTimeout> | undefined
+  /** Last sign of life; the timer re-arms from it rather than being reset on every chunk. */
+  private lastActivity = performance.now()
+  private finished = false
   timedOut = false
 
   constructor(
@@ -73,24 +76,31 @@ export class UpstreamCall {
   ) {
     if (client.aborted) this.controller.abort(client.reason)
     else client.addEventListener("abort", () => this.controller.abort(client.reason), { once: true })
-    this.touch()
+    this.arm(timeoutMs)
   }
 
   get signal(): AbortSignal {
     return this.controller.signal
   }
 
-  /** Restarts the timeout: called when headers or a chunk arrive. */
+  /** Headers or a chunk arrived: the timeout counts from now. */
   touch(): void {
-    clearTimeout(this.timer)
-    this.timer = setTimeout(() => {
-      this.timedOut = true
-      this.controller.abort(new Error(`no answer from upstream within ${Math.round(this.timeoutMs / 1000)} s`))
-    }, this.timeoutMs)
+    this.lastActivity = performance.now()
   }
 
   done(): void {
+    this.finished = true
     clearTimeout(this.timer)
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => {
+      if (this.finished) return
+      const idle = performance.now() - this.lastActivity
+      if (idle < this.timeoutMs) return this.arm(this.timeoutMs - idle)
+      this.timedOut = true
+      this.controller.abort(new Error(`no answer from upstream within ${Math.round(this.timeoutMs / 1000)} s`))
+    }, ms)
   }
 
   /** The upstream body with the timeout restarted on every chunk and stopped at the end. */

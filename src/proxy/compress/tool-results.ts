@@ -3,6 +3,7 @@ import type { Config } from "../../config/index.ts"
 import { compressRequestFor } from "../../cli/request.ts"
 import { BinaryInput, compressText, type PluginStages } from "../../pipeline/stream.ts"
 import { errorMessage } from "../../sdk/stage.ts"
+import { detach } from "../../strings/detach.ts"
 import { OriginalsStore, contentHash } from "../../store/index.ts"
 import { Tokenizer } from "../../tokens/index.ts"
 import type { ToolResult } from "../providers/api.ts"
@@ -39,8 +40,8 @@ const COMMAND_TOOLS = /bash|shell|exec|command|terminal|run/i
 
 /** Results shorter than this can't save enough to be worth a pass through the pipeline. */
 const MIN_CHARS = 400
-/** Memory for compressed results (UTF-16 code units): a long session's history fits many times. */
-const MEMO_CHARS = 64 * 1024 * 1024
+/** Memory for compressed results, in bytes (markers' "…" makes strings two bytes a character). */
+const MEMO_BYTES = 64 * 1024 * 1024
 
 const untouched = (tokens = 0): ToolResultOutcome => ({ text: undefined, tokensBefore: tokens, tokensAfter: tokens, transforms: [], hashes: [] })
 
@@ -57,7 +58,7 @@ export const ToolResultCompressorLayer = (config: Config, plugins: PluginStages 
       const tokenizer = yield* Tokenizer
       const store = yield* OriginalsStore
       const excludedTools = new Set(config.settings.proxy.excludeTools.map((t) => t.toLowerCase()))
-      const memo = new SizedLru<ToolResultOutcome>(MEMO_CHARS)
+      const memo = new SizedLru<ToolResultOutcome>(MEMO_BYTES)
       const services = (effect: Effect.Effect<ToolResultOutcome, unknown, Tokenizer | OriginalsStore>) =>
         effect.pipe(Effect.provideService(Tokenizer, tokenizer), Effect.provideService(OriginalsStore, store))
 
@@ -76,7 +77,8 @@ export const ToolResultCompressorLayer = (config: Config, plugins: PluginStages 
         const compressed = numbered === undefined ? output : renumber(numbered, output)
         const before = summary.before?.tokens ?? 0
         const after = summary.after?.tokens ?? before
-        const hashes = summary.markers.flatMap((m) => (m.hash === undefined ? [] : [m.hash]))
+        // Each once, and copied: a marker's hash is a slice that would keep its whole output alive.
+        const hashes = [...new Set(summary.markers.flatMap((m) => (m.hash === undefined ? [] : [m.hash])))].map(detach)
         if (compressed === text || summary.transforms.length === 0 || after >= before) {
           return { ...untouched(before), ...(summary.errors.length === 0 ? {} : { error: summary.errors.join("; ") }) }
         }
@@ -99,7 +101,7 @@ export const ToolResultCompressorLayer = (config: Config, plugins: PluginStages 
           Effect.tap((outcome) =>
             Effect.sync(() => {
               // A failure may be passing (a plugin timing out): try again next time.
-              if (outcome.error === undefined) memo.set(key, outcome, (outcome.text?.length ?? 0) + 256)
+              if (outcome.error === undefined) memo.set(key, outcome, 2 * (outcome.text?.length ?? 0) + 512)
             }),
           ),
         )
