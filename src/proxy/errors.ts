@@ -1,9 +1,10 @@
 import { Data } from "effect"
+import { isAnthropicPath } from "./upstream.ts"
 
 /** Whose error shape a failure is written in: clients parse errors the way their API does. */
 export type ErrorStyle = "anthropic" | "openai"
 
-export const errorStyleOf = (path: string): ErrorStyle => (path.startsWith("/v1/messages") || path === "/v1/complete" ? "anthropic" : "openai")
+export const errorStyleOf = (path: string): ErrorStyle => (isAnthropicPath(path) ? "anthropic" : "openai")
 
 /** A request the proxy answers itself, with a status and a message for the client. */
 export class ProxyError extends Data.TaggedError("ProxyError")<{
@@ -34,7 +35,7 @@ const OPENAI_TYPES: Record<number, string> = {
 }
 
 /** The error body each API's clients expect, so their SDKs show the message as they would any other. */
-export const errorBody = (style: ErrorStyle, status: number, message: string): string =>
+const errorBody = (style: ErrorStyle, status: number, message: string): string =>
   style === "anthropic"
     ? JSON.stringify({ type: "error", error: { type: ANTHROPIC_TYPES[status] ?? "api_error", message } })
     : JSON.stringify({ error: { message, type: OPENAI_TYPES[status] ?? "server_error", param: null, code: null } })

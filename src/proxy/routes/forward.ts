@@ -280,7 +280,7 @@ const passThrough = (
     let usage: Usage = {}
     if (outcome === "completed" && keep && size <= USAGE_BODY_LIMIT) {
       try {
-        usage = usageFromBody(api!, JSON.parse(Buffer.concat(chunks).toString("utf8")))
+        usage = usageFromBody(api!, JSON.parse(new TextDecoder().decode(concatBytes(chunks))))
       } catch {
         // Not JSON after all: no usage to count.
       }
